@@ -1,0 +1,93 @@
+"""The Shanghai medical IP licensing portal (上海医疗卫生专利许可对接平台)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from portal.config import ROOT, Config
+
+
+def create_app(config: object | None = None) -> Flask:
+    """Build the application: a short list of named configuration steps."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(Path(getattr(config, "INSTANCE_DIR", None) or ROOT / "instance")),
+    )
+    app.config.from_object(config if config is not None else Config())
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    configure_logging(app)
+    configure_extensions(app)
+    configure_blueprints(app)
+    configure_templates(app)
+    configure_security_headers(app)
+    configure_errorhandlers(app)
+    configure_cli(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    # gunicorn and `flask run` configure handlers; the app only sets its own level.
+    app.logger.setLevel(logging.DEBUG if app.debug else logging.INFO)
+
+
+def configure_extensions(app: Flask) -> None:
+    from portal.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    from portal.auth.loader import configure_login
+
+    configure_login(login_manager)
+
+
+def configure_blueprints(app: Flask) -> None:
+    from portal.admin.views import bp as admin_bp
+    from portal.auth.views import bp as auth_bp
+    from portal.main.views import bp as main_bp
+
+    for bp in (main_bp, auth_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def configure_templates(app: Flask) -> None:
+    from portal.main.template_helpers import register
+
+    register(app)
+
+
+def configure_security_headers(app: Flask) -> None:
+    @app.after_request
+    def headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'",
+        )
+        return response
+
+
+def configure_errorhandlers(app: Flask) -> None:
+    from portal.main.errors import register
+
+    register(app)
+
+
+def configure_cli(app: Flask) -> None:
+    from portal.cli import register
+
+    register(app)

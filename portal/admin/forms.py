@@ -1,0 +1,29 @@
+"""Administrator forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, Optional
+
+from portal.forms import choices
+from portal.labels import ORG_KIND_LABELS, ROLE_LABELS
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[InputRequired(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()), validators=[InputRequired()])
+    org = SelectField(_l("Organisation"), validators=[InputRequired()])
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()), validators=[InputRequired()])
+
+
+class OrganisationForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=choices(ORG_KIND_LABELS.items()), validators=[InputRequired()])
+    code = StringField(_l("Code (used in addresses)"), validators=[InputRequired(), Length(max=64)])
+    name = StringField(_l("Name (Chinese)"), validators=[InputRequired(), Length(max=200)])
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=200)])
+    credit_code = StringField(_l("Unified social credit code"), validators=[Optional(), Length(max=40)])

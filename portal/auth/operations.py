@@ -1,0 +1,127 @@
+"""Account operations: each validates, changes, writes the audit log and flushes.
+
+The caller (a view or a CLI command) commits once.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+
+from portal import audit
+from portal.auth.passwords import password_problems
+from portal.errors import OperationError, rule_message
+from portal.extensions import db
+from portal.models import ROLE_ORG_KINDS, ROLES, Organisation, User
+from portal.rules import RuleError, classify_enterprise, validate_credit_code
+
+
+def normalise_email(email: str) -> str:
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise OperationError(_("This is not a valid e-mail address."), field="email") from exc
+
+
+def _email_free(email: str) -> None:
+    if db.session.scalar(db.select(User.id).where(User.email == email)) is not None:
+        raise OperationError(_("An account with this e-mail address already exists."), field="email")
+
+
+def register_enterprise(*, company_name: str, credit_code: str, industry: str, employees: int,
+                        revenue_wan: Decimal, total_assets_wan: Decimal | None, email: str,
+                        password: str) -> User:
+    """Self-registration of an enterprise and its first member; the size class is computed."""
+    email = normalise_email(email)
+    try:
+        credit_code = validate_credit_code(credit_code)
+        size_class = classify_enterprise(industry, employees, revenue_wan, total_assets_wan)
+    except RuleError as exc:
+        raise OperationError(rule_message(exc)) from exc
+    if db.session.scalar(db.select(Organisation.id).where(Organisation.credit_code == credit_code)):
+        raise OperationError(_("This company is already registered; ask its members to invite you."),
+                             field="credit_code")
+    _email_free(email)
+    problems = password_problems(password, email)
+    if problems:
+        raise OperationError(" ".join(problems), field="password")
+    org = Organisation(kind="enterprise", code=f"e-{credit_code.lower()}", name_zh=company_name.strip(),
+                       credit_code=credit_code, industry=industry, employees=employees,
+                       revenue_wan=revenue_wan, total_assets_wan=total_assets_wan, size_class=size_class)
+    user = User(email=email, role="sme_member", organisation=org)
+    user.set_password(password)
+    db.session.add_all([org, user])
+    db.session.flush()
+    audit.record("account.registered", f"{email} registered {org.name_zh} ({size_class})",
+                 target=user, actor=user, data={"org": org.code, "size_class": size_class})
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None. Both outcomes are audited."""
+    email = email.strip().lower()
+    user = db.session.scalar(db.select(User).where(User.email == email))
+    if user is None or not user.check_password(password) or not user.active:
+        audit.record("auth.login_failed", f"failed login for {email[:100]}", actor=user,
+                     data={"email": email[:254]})
+        return None
+    user.last_login_at = datetime.now(UTC)
+    audit.record("auth.login", f"{email} logged in", actor=user, target=user)
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not user.check_password(current):
+        raise OperationError(_("The current password is wrong."), field="current")
+    problems = password_problems(new, user.email)
+    if problems:
+        raise OperationError(" ".join(problems), field="password")
+    user.set_password(new)
+    audit.record("account.password_changed", f"{user.email} changed the password", target=user)
+
+
+def create_user(*, email: str, role: str, org: Organisation, password: str,
+                actor: User | None) -> User:
+    """An account created by an administrator (admin pages or the CLI)."""
+    email = normalise_email(email)
+    _check_role(role, org)
+    _email_free(email)
+    problems = password_problems(password, email)
+    if problems:
+        raise OperationError(" ".join(problems), field="password")
+    user = User(email=email, role=role, organisation=org)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("account.created", f"{email} created as {role} of {org.code}", target=user,
+                 actor=actor, data={"role": role, "org": org.code})
+    return user
+
+
+def set_role(user: User, role: str, actor: User | None) -> None:
+    _check_role(role, user.organisation)
+    if user.role == role:
+        return
+    old = user.role
+    user.role = role
+    audit.record("account.role_changed", f"{user.email}: {old} → {role}", target=user, actor=actor,
+                 data={"from": old, "to": role})
+
+
+def set_active(user: User, active: bool, actor: User | None) -> None:
+    if actor is not None and user.id == actor.id and not active:
+        raise OperationError(_("You cannot deactivate your own account."))
+    user.active = active
+    audit.record("account.activated" if active else "account.deactivated",
+                 f"{user.email} {'activated' if active else 'deactivated'}", target=user, actor=actor)
+
+
+def _check_role(role: str, org: Organisation) -> None:
+    if role not in ROLES:
+        raise OperationError(_("Unknown role: %(role)s.", role=role), field="role")
+    if org.kind not in ROLE_ORG_KINDS[role]:
+        raise OperationError(_("The role %(role)s cannot act for an organisation of kind %(kind)s.",
+                               role=role, kind=org.kind), field="role")

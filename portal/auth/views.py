@@ -1,0 +1,115 @@
+"""Log in, log out, register an enterprise, account page, change password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal.auth import operations
+from portal.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
+from portal.errors import OperationError
+from portal.extensions import db, limiter
+from portal.forms import EmptyForm
+from portal.urls import safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _start_session(user) -> None:
+    """A fresh session on login, so nothing planted before login survives it."""
+    session.clear()
+    login_user(user)
+
+
+def form_error(form, exc: OperationError) -> None:
+    """Attach an operation's refusal to its field, or to the form as a whole."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = [*field.errors, exc.message]
+    else:
+        form.form_errors.append(exc.message)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code == 401)
+def login():
+    """Log in; repeated failures from one address are answered with 429."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        user = operations.authenticate(form.email.data, form.password.data)
+        db.session.commit()
+        if user is not None:
+            _start_session(user)
+            flash(_("Welcome back."), "success")
+            return redirect(safe_next(request.args.get("next")) or url_for("auth.account"))
+        flash(_("Wrong e-mail or password."), "danger")
+        status = 401
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    """Log out (a POST with a CSRF token, so no other site can log a user out)."""
+    if EmptyForm().validate_on_submit():
+        logout_user()
+        session.clear()
+        flash(_("You have logged out."), "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    """Self-registration for enterprises; the SME class is computed from the figures."""
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = operations.register_enterprise(
+                company_name=form.company_name.data, credit_code=form.credit_code.data,
+                industry=form.industry.data, employees=form.employees.data,
+                revenue_wan=form.revenue_wan.data, total_assets_wan=form.total_assets_wan.data,
+                email=form.email.data, password=form.password.data)
+        except OperationError as exc:
+            db.session.rollback()
+            form_error(form, exc)
+        else:
+            db.session.commit()
+            _start_session(user)
+            from portal.labels import SIZE_CLASS_LABELS
+
+            flash(_("Your company is registered. Size class: %(cls)s.",
+                    cls=SIZE_CLASS_LABELS[user.organisation.size_class]), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/register.html", form=form), (400 if form.errors else 200)
+
+
+@bp.get("/account")
+@login_required
+def account():
+    """Who you are, which organisation you act for, and (for enterprises) the size class."""
+    return render_template("auth/account.html", user=current_user, org=current_user.organisation)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change the password; the current one is asked for first."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            operations.change_password(current_user, form.current.data, form.password.data)
+        except OperationError as exc:
+            db.session.rollback()
+            form_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/password.html", form=form), (400 if form.errors else 200)

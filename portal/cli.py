@@ -1,0 +1,101 @@
+"""``flask --app portal …`` commands: organisations, users, demo data."""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from portal.errors import OperationError
+from portal.extensions import db
+from portal.models import ORG_KINDS, ROLES, Organisation
+
+orgs_cli = AppGroup("orgs", help="Organisations: centres, enterprises, exchange bases, organisers.")
+users_cli = AppGroup("users", help="Accounts.")
+
+
+def _fail(exc: OperationError):
+    db.session.rollback()
+    raise click.ClickException(exc.message)
+
+
+@orgs_cli.command("create")
+@click.option("--kind", type=click.Choice(ORG_KINDS), required=True)
+@click.option("--code", required=True, help="Short unique slug used in addresses, e.g. ruijin-ip.")
+@click.option("--name", required=True, help="Name in Chinese.")
+@click.option("--name-en", default=None, help="Name in English.")
+@click.option("--credit-code", default=None, help="Unified social credit code (18 characters).")
+def orgs_create(kind, code, name, name_en, credit_code):
+    """Create an organisation."""
+    from portal.admin.operations import create_organisation
+
+    try:
+        org = create_organisation(kind=kind, code=code, name=name, name_en=name_en,
+                                  credit_code=credit_code, actor=None)
+    except OperationError as exc:
+        _fail(exc)
+    db.session.commit()
+    click.echo(f"created {org.kind} {org.code}")
+
+
+@orgs_cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.option("--kind", type=click.Choice(ORG_KINDS), default=None)
+def orgs_list(as_json, kind):
+    """List organisations."""
+    query = db.select(Organisation).order_by(Organisation.kind, Organisation.code)
+    if kind:
+        query = query.where(Organisation.kind == kind)
+    rows = [
+        {"code": o.code, "kind": o.kind, "name": o.name_zh, "name_en": o.name_en,
+         "credit_code": o.credit_code, "size_class": o.size_class, "is_example": o.is_example}
+        for o in db.session.scalars(query)
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for row in rows:
+            click.echo(f"{row['code']:<30} {row['kind']:<11} {row['name']}")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--org", "org_code", required=True, help="Organisation code.")
+@click.option("--password", default=None,
+              help="Initial password; when omitted a random one is generated and printed once.")
+def users_create(email, role, org_code, password):
+    """Create an account (the first site administrator comes from here)."""
+    from portal.auth.operations import create_user
+
+    org = db.session.scalar(db.select(Organisation).where(Organisation.code == org_code))
+    if org is None:
+        raise click.ClickException(f"no organisation with code {org_code!r} (see `orgs list`)")
+    generated = password is None
+    password = password or secrets.token_urlsafe(12)
+    try:
+        user = create_user(email=email, role=role, org=org, password=password, actor=None)
+    except OperationError as exc:
+        _fail(exc)
+    db.session.commit()
+    click.echo(f"created {user.role} {user.email} for {org.code}")
+    if generated:
+        click.echo(f"password (shown once): {password}")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when any account exists.")
+def demo_command(if_empty):
+    """Create a believable demo world (fictional hospitals, marked as examples). Safe to run twice."""
+    from portal.demo import load_demo
+
+    load_demo(if_empty=if_empty, echo=click.echo)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(orgs_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)

@@ -1,0 +1,93 @@
+"""Configuration from ``PORTAL_*`` environment variables.
+
+Defaults make ``make run`` work on a fresh clone: a SQLite file and a Whoosh directory under
+``instance/``, a secret key generated once and kept in ``instance/secret_key``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("PORTAL_INSTANCE_DIR", ROOT / "instance"))
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"PORTAL_{name}", default)
+
+
+def _secret_key(instance: Path) -> str:
+    """Read the key from the environment, or from a file generated once under instance/.
+
+    Never a constant in the code: a leaked repository must not leak session signing.
+    """
+    key = _env("SECRET_KEY")
+    if key:
+        return key
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def sqlalchemy_url(url: str) -> str:
+    # psycopg 3 is the driver we pin; accept plain postgresql:// URLs as people write them.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class Config:
+    """Production and development settings."""
+
+    def __init__(self, instance: Path | None = None) -> None:
+        instance = Path(instance or INSTANCE)
+        self.INSTANCE_DIR = str(instance)
+        self.SECRET_KEY = _secret_key(instance)
+        self.SQLALCHEMY_DATABASE_URI = sqlalchemy_url(
+            _env("DATABASE_URL") or f"sqlite:///{instance / 'portal.sqlite3'}"
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.INDEX_DIR = _env("INDEX_DIR") or str(instance / "index")
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "5 per minute")
+        self.BABEL_DEFAULT_LOCALE = "zh_CN"
+        self.BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+        self.LANGUAGES = ("zh_CN", "en")
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = _env("SECURE_COOKIES", "0") == "1"
+        self.WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
+        self.MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+        # The single-process development server applies the search change log after each commit;
+        # under gunicorn a separate `flask search apply --follow` worker does it.
+        self.SEARCH_APPLY_INLINE = _env("SEARCH_APPLY_INLINE", "1") == "1"
+        self.SMTP_HOST = _env("SMTP_HOST")
+        self.SMTP_PORT = int(_env("SMTP_PORT", "25") or 25)
+        self.SMTP_USER = _env("SMTP_USER")
+        self.SMTP_PASSWORD = _env("SMTP_PASSWORD")
+        self.SMTP_SENDER = _env("SMTP_SENDER", "noreply@portal.local")
+
+
+class TestConfig(Config):
+    """A temporary instance folder, database and index per test; overrides come from the fixture."""
+
+    TESTING = True
+
+    def __init__(self, instance: Path, **overrides) -> None:
+        super().__init__(instance)
+        self.SQLALCHEMY_DATABASE_URI = f"sqlite:///{Path(instance) / 'test.sqlite3'}"
+        self.INDEX_DIR = str(Path(instance) / "index")
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        for key, value in overrides.items():
+            setattr(self, key, value)

@@ -1,0 +1,47 @@
+"""Error pages in the user's language, never with a traceback."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from portal.extensions import db
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register(app) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        message = _("Your form expired or was sent from another site. Please reload the page and try again.")
+        return render_template("errors.html", code=400, message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        messages = {
+            400: _("The request could not be understood."),
+            403: _("You do not have permission to do this."),
+            404: _("The page you asked for does not exist."),
+            405: _("This action is not allowed here."),
+            413: _("The file is too large."),
+            429: _("Too many attempts. Please wait a minute and try again."),
+        }
+        message = messages.get(error.code, error.name)
+        if _wants_json():
+            return {"error": message, "status": error.code}, error.code
+        return render_template("errors.html", code=error.code, message=message), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        db.session.rollback()
+        app.logger.exception("unhandled error on %s", request.path)
+        message = _("Something went wrong on our side. Nothing was saved; please try again.")
+        if _wants_json():
+            return {"error": message, "status": 500}, 500
+        return render_template("errors.html", code=500, message=message), InternalServerError.code

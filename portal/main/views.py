@@ -1,0 +1,39 @@
+"""Home page and language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request
+
+from portal.extensions import LANGUAGE_COOKIE, db
+from portal.forms import EmptyForm
+from portal.models import Organisation
+from portal.urls import safe_next
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def home():
+    """What the portal is for, and for whom."""
+    centres = db.session.scalars(
+        db.select(Organisation).where(Organisation.kind == "centre").order_by(Organisation.name_zh)
+    ).all()
+    return render_template("main/home.html", centres=centres)
+
+
+@bp.post("/language")
+def set_language():
+    """Remember the chosen language in a cookie (and on the account, when logged in)."""
+    form = EmptyForm()
+    lang = request.form.get("lang", "")
+    target = safe_next(request.form.get("next")) or "/"
+    response = redirect(target)
+    if form.validate_on_submit() and lang in current_app.config["LANGUAGES"]:
+        response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax",
+                            httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
+        from flask_login import current_user
+
+        if current_user.is_authenticated and current_user.locale != lang:
+            current_user.locale = lang
+            db.session.commit()
+    return response

@@ -1,0 +1,61 @@
+"""Accounts. Each user acts for exactly one organisation, in one role."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portal.extensions import db
+from portal.models.orgs import Organisation
+from portal.models.types import UTCDateTime, utcnow
+
+ROLES = ("centre_staff", "centre_admin", "sme_member", "organiser", "exchange_operator", "site_admin")
+
+# Which organisation kinds a role may act for.
+ROLE_ORG_KINDS = {
+    "centre_staff": ("centre",),
+    "centre_admin": ("centre",),
+    "sme_member": ("enterprise",),
+    "organiser": ("organiser", "centre"),
+    "exchange_operator": ("exchange",),
+    "site_admin": ("organiser", "centre", "exchange", "enterprise"),
+}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(30))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="users")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def can(self, permission: str) -> bool:
+        from portal.permissions import role_has
+
+        return role_has(self.role, permission)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

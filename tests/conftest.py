@@ -1,0 +1,188 @@
+"""Fixtures in the flaskr shape: app, client, runner, auth, and role fixtures.
+
+Every test gets a fresh database and a fresh index directory. With PORTAL_TEST_DATABASE_URL set
+(CI does), the suite runs on that PostgreSQL database: the schema is created once per session
+and every table is emptied before each test; otherwise each test gets its own SQLite file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import text
+
+from portal import create_app
+from portal.config import TestConfig, sqlalchemy_url
+from portal.extensions import db
+
+PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
+PASSWORD = "violet-harbour-lantern"
+_schema_ready = False
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def reset_schema_flag() -> None:
+    global _schema_ready
+    _schema_ready = False
+
+
+def _prepare_database() -> None:
+    global _schema_ready
+    if PG_URL:
+        if not _schema_ready:
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+            db.create_all()
+            _schema_ready = True
+        else:
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    else:
+        db.create_all()
+
+
+@pytest.fixture
+def app(tmp_path):
+    overrides = {"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(PG_URL)} if PG_URL else {}
+    app = create_app(TestConfig(tmp_path / "instance", **overrides))
+    with app.app_context():
+        _prepare_database()
+        from portal.admin.operations import ensure_reference_data
+
+        ensure_reference_data()
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(client, path: str = "/") -> str:
+    """A real CSRF token for the client's session, read from a rendered form."""
+    match = CSRF_RE.search(client.get(path).get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def post(client, url: str, data: dict | None = None, **kwargs):
+    """POST a form the way a browser does: with the session's CSRF token."""
+    data = dict(data or {})
+    data.setdefault("csrf_token", csrf_token(client))
+    return client.post(url, data=data, **kwargs)
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email: str, password: str = PASSWORD, **kwargs):
+        return post(self.client, "/login", {"email": email, "password": password}, **kwargs)
+
+    def logout(self):
+        return post(self.client, "/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """What a test needs of a created record, detached from any session."""
+
+    id: int
+    code: str | None = None
+    email: str | None = None
+    role: str | None = None
+    org_id: int | None = None
+    org_code: str | None = None
+    password: str = PASSWORD
+
+
+@dataclass
+class Factory:
+    """Creates records in their own app context, so no context stays pushed during a test
+    (a pushed context would be shared by every request of the test client)."""
+
+    app: object
+
+    def org(self, kind: str = "enterprise", code: str | None = None, **fields) -> Ref:
+        from portal.models import Organisation
+
+        with self.app.app_context():
+            n = db.session.query(Organisation).count() + 1
+            org = Organisation(kind=kind, code=code or f"{kind}-{n}",
+                               name_zh=fields.pop("name_zh", f"测试机构{n}"), **fields)
+            if kind == "enterprise":
+                org.industry = org.industry or "industry"
+                org.employees = org.employees if org.employees is not None else 50
+                org.size_class = org.size_class or "small"
+            db.session.add(org)
+            db.session.commit()
+            return Ref(id=org.id, code=org.code)
+
+    def user(self, role: str, org: Ref | None = None, email: str | None = None,
+             password: str = PASSWORD) -> Ref:
+        from portal.models import User
+
+        if org is None:
+            kind = {"centre_staff": "centre", "centre_admin": "centre", "sme_member": "enterprise",
+                    "organiser": "organiser", "exchange_operator": "exchange",
+                    "site_admin": "organiser"}[role]
+            org = self.org(kind)
+        with self.app.app_context():
+            n = db.session.query(User).count() + 1
+            user = User(email=email or f"{role.replace('_', '.')}{n}@example.cn", role=role,
+                        organisation_id=org.id)
+            user.set_password(password)
+            db.session.add(user)
+            db.session.commit()
+            return Ref(id=user.id, email=user.email, role=role, org_id=org.id, org_code=org.code,
+                       password=password)
+
+
+@pytest.fixture
+def make(app) -> Factory:
+    return Factory(app)
+
+
+@pytest.fixture
+def admin(make):
+    return make.user("site_admin", email="admin@example.cn")
+
+
+@pytest.fixture
+def centre_staff(make):
+    return make.user("centre_staff", org=make.org("centre", code="ruijin-ip"), email="staff@ruijin.example.cn")
+
+
+@pytest.fixture
+def sme_user(make):
+    return make.user("sme_member", email="sme@company.example.cn")
+
+
+@pytest.fixture
+def other_sme(make):
+    return make.user("sme_member", email="other@company2.example.cn")
+
+
+@pytest.fixture
+def organiser(make):
+    return make.user("organiser", email="organiser@example.cn")

@@ -1,0 +1,184 @@
+"""Registration, login, logout, password change, the login rate limit."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.extensions import db
+from portal.models import AuditEntry, Organisation, User
+from tests.conftest import PASSWORD, csrf_token, post
+
+VALID_CODE = "91310115MA1H7GQ2XU"
+
+
+def registration(**overrides):
+    data = {
+        "company_name": "上海测试医疗器械有限公司",
+        "credit_code": VALID_CODE,
+        "industry": "industry",
+        "employees": "80",
+        "revenue_wan": "1500",
+        "total_assets_wan": "",
+        "email": "founder@medtech.example.cn",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+    }
+    data.update(overrides)
+    return data
+
+
+def count(app, model):
+    with app.app_context():
+        return db.session.query(model).count()
+
+
+def test_register_sme_computes_and_shows_size_class(client, app):
+    response = post(client, "/register", registration(), follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "小型企业" in page  # 80 staff, 1500万 revenue in industry: small
+    assert "中小微企业" in page
+    with app.app_context():
+        org = db.session.scalar(db.select(Organisation).where(Organisation.credit_code == VALID_CODE))
+        assert org.size_class == "small" and org.kind == "enterprise"
+        user = db.session.scalar(db.select(User).where(User.email == "founder@medtech.example.cn"))
+        assert user.role == "sme_member" and user.organisation_id == org.id
+        assert user.password_hash != PASSWORD and user.check_password(PASSWORD)
+        kinds = db.session.scalars(db.select(AuditEntry.kind)).all()
+        assert "account.registered" in kinds
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("credit_code", "91310115MA1H7GQ2XA", "U"),  # wrong check character: says which one
+        ("credit_code", "91310115MA1H7GQ2X", "18"),  # wrong length
+        ("credit_code", "91310115MA1H7GQ2OU", "O"),  # forbidden letter
+        ("industry", "biotech", "行业"),  # unknown industry
+        ("password", "password", "常见"),  # common password
+        ("password", "short", "8"),
+        ("employees", "-3", ""),
+    ],
+)
+def test_bad_registration_is_refused_and_saves_nothing(client, app, field, value, expected):
+    data = registration(**{field: value})
+    if field == "password":
+        data["confirm"] = value
+    response = post(client, "/register", data)
+    assert response.status_code == 400
+    assert expected in response.get_data(as_text=True)
+    assert count(app, User) == 0
+    assert count(app, Organisation) == 2  # only the two exchange bases
+
+
+def test_wrong_check_character_message_names_the_right_one(client):
+    page = post(client, "/register", registration(credit_code="91310115MA1H7GQ2XA")).get_data(as_text=True)
+    assert "校验" in page and "U" in page
+
+
+def test_total_assets_required_for_construction(client, app):
+    response = post(client, "/register", registration(industry="construction"))
+    assert response.status_code == 400
+    assert "资产总额" in response.get_data(as_text=True)
+    assert count(app, User) == 0
+
+
+def test_duplicate_company_and_email_refused(client, app, auth):
+    post(client, "/register", registration())
+    auth.logout()
+    response = post(client, "/register", registration(email="second@medtech.example.cn"))
+    assert response.status_code == 400
+    assert count(app, User) == 1
+    response = post(client, "/register", registration(credit_code="91310000MA1FL7YF3C"))
+    assert response.status_code == 400
+    assert count(app, User) == 1
+
+
+def test_login_and_logout(client, auth, sme_user, app):
+    response = auth.login(sme_user.email)
+    assert response.status_code == 302
+    assert client.get("/account").status_code == 200
+    # logging out is a POST; a GET changes nothing
+    assert client.get("/logout").status_code == 405
+    assert client.get("/account").status_code == 200
+    auth.logout()
+    assert client.get("/account").status_code == 302
+    with app.app_context():
+        kinds = db.session.scalars(db.select(AuditEntry.kind)).all()
+        assert "auth.login" in kinds
+
+
+def test_logout_without_csrf_token_is_refused(client, auth, sme_user):
+    auth.login(sme_user.email)
+    assert client.post("/logout").status_code == 400
+    assert client.get("/account").status_code == 200
+
+
+def test_failed_login_is_audited_and_says_so(client, auth, sme_user, app):
+    response = auth.login(sme_user.email, "not-the-password")
+    assert response.status_code == 401
+    assert "密码" in response.get_data(as_text=True)
+    with app.app_context():
+        entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.kind == "auth.login_failed"))
+        assert entry is not None and entry.actor_id == sme_user.id
+
+
+def test_repeated_failed_logins_get_429(client, auth, sme_user):
+    statuses = [auth.login(sme_user.email, "wrong-password-x").status_code for _ in range(6)]
+    assert statuses[:5] == [401] * 5
+    assert statuses[5] == 429
+    # even the right password is refused until the window passes
+    assert auth.login(sme_user.email).status_code == 429
+
+
+def test_successful_logins_do_not_count_toward_the_limit(client, auth, sme_user):
+    for _ in range(7):
+        assert auth.login(sme_user.email).status_code == 302
+        auth.logout()
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"])
+def test_next_parameter_only_to_local_paths(client, sme_user, target):
+    token = csrf_token(client, "/login")
+    response = client.post(f"/login?next={target}",
+                           data={"email": sme_user.email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/account"
+
+
+def test_next_parameter_followed_when_local(client, sme_user):
+    token = csrf_token(client, "/login")
+    response = client.post("/login?next=/account/password",
+                           data={"email": sme_user.email, "password": PASSWORD, "csrf_token": token})
+    assert response.headers["Location"] == "/account/password"
+
+
+def test_login_starts_a_new_session(client, sme_user):
+    with client.session_transaction() as session:
+        session["planted"] = "by-attacker"
+    token = csrf_token(client, "/login")
+    client.post("/login", data={"email": sme_user.email, "password": PASSWORD, "csrf_token": token})
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session["_user_id"] == str(sme_user.id)
+
+
+def test_change_password_requires_current(client, auth, sme_user):
+    auth.login(sme_user.email)
+    new = "quiet-river-stone-42"
+    response = post(client, "/account/password", {"current": "wrong", "password": new, "confirm": new})
+    assert response.status_code == 400
+    assert "当前密码" in response.get_data(as_text=True)
+    response = post(client, "/account/password", {"current": PASSWORD, "password": new, "confirm": new})
+    assert response.status_code == 302
+    auth.logout()
+    assert auth.login(sme_user.email, PASSWORD).status_code == 401
+    assert auth.login(sme_user.email, new).status_code == 302
+
+
+def test_inactive_account_cannot_log_in(client, auth, sme_user, app):
+    with app.app_context():
+        db.session.get(User, sme_user.id).active = False
+        db.session.commit()
+    assert auth.login(sme_user.email).status_code == 401
