@@ -20,4 +20,5 @@ def rule_message(exc: Exception) -> str:
     template = getattr(exc, "template", None)
     if template is None:
         return str(exc)
-    return gettext(template, **getattr(exc, "params", {}))
+    # Always apply the mapping (even an empty one) so a literal "%%" becomes "%" as in str(exc).
+    return gettext(template) % dict(getattr(exc, "params", {}))

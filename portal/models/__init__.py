@@ -1,7 +1,22 @@
 """All models, imported here so Alembic and the app see every table."""
 
 from portal.models.audit import AuditEntry
+from portal.models.listings import (
+    FIELDS,
+    LISTING_STATUSES,
+    MATURITIES,
+    MODES,
+    Listing,
+    OpenLicenceDeclaration,
+    SearchChange,
+    listing_patents,
+)
 from portal.models.orgs import EXCHANGE_BASES, ORG_KINDS, Organisation
+from portal.models.patents import LEGAL_STATUSES, VALUE_DIMENSIONS, Patent, PatentIPC
 from portal.models.users import ROLE_ORG_KINDS, ROLES, User
 
-__all__ = ["AuditEntry", "EXCHANGE_BASES", "ORG_KINDS", "Organisation", "ROLES", "ROLE_ORG_KINDS", "User"]
+__all__ = [
+    "AuditEntry", "EXCHANGE_BASES", "FIELDS", "LEGAL_STATUSES", "LISTING_STATUSES", "Listing", "MATURITIES", "MODES",
+    "ORG_KINDS", "OpenLicenceDeclaration", "Organisation", "Patent", "PatentIPC", "ROLES", "ROLE_ORG_KINDS",
+    "SearchChange", "User", "VALUE_DIMENSIONS", "listing_patents",
+]

@@ -28,12 +28,15 @@ from .licensing import (
     net_income,
 )
 from .open_licence import (
+    DEFAULT_FEE_GUIDANCE,
     FEE_METHODS,
     OPEN_LICENCE_TYPE,
     OpenLicenceRefused,
+    OpenLicenceTerms,
     PatentStanding,
     check_licence_allowed,
     check_open_licence_declaration,
+    check_open_licence_terms,
     open_licence_problems,
 )
 from .patent_numbers import (
@@ -55,6 +58,9 @@ from .term import (
 )
 
 __all__ = [
+    "DEFAULT_FEE_GUIDANCE",
+    "OpenLicenceTerms",
+    "check_open_licence_terms",
     "DEAL_KINDS",
     "DEFAULT_LICENCE_TYPE",
     "DESIGN_15_YEAR_TERM_FROM",

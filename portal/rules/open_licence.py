@@ -7,7 +7,10 @@ these functions only judge them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from types import MappingProxyType
 
 from .errors import N_, RuleError
@@ -18,9 +21,10 @@ _KINDS_NEEDING_EVALUATION = frozenset({"utility_model", "pct_utility_model", "de
 
 FEE_METHODS = MappingProxyType(
     {
-        "lump_sum": ("一次性", "Lump sum"),
-        "royalty": ("提成", "Running royalty"),
-        "entry_fee_plus_royalty": ("入门费+提成", "Entry fee plus royalty"),
+        "lump_sum": ("一次性支付", "Lump sum"),
+        "royalty_sales": ("按销售额提成", "Running royalty on sales"),
+        "royalty_profit": ("按利润提成", "Running royalty on profit"),
+        "entry_plus_royalty": ("入门费+提成", "Entry fee plus royalty"),
     }
 )
 """Fee payment methods an open-licence declaration may announce."""
@@ -106,3 +110,62 @@ def check_licence_allowed(licence_type: str, open_licence_in_force: bool) -> Non
             N_("While an open licence is in force on the patent, no sole licence may be "
                "granted; only ordinary licences.")
         )
+
+
+# CNIPA guidance reportedly caps fixed fees at RMB 20 million and royalties at 20% of net sales /
+# 40% of profit (DOMAIN.md §4, unconfirmed): a warning, never a refusal; callers may pass their own.
+DEFAULT_FEE_GUIDANCE = MappingProxyType(
+    {"max_fixed_fee_yuan": Decimal("20000000"), "max_royalty_sales_pct": Decimal("20"),
+     "max_royalty_profit_pct": Decimal("40")}
+)
+
+
+@dataclass(frozen=True)
+class OpenLicenceTerms:
+    """The published terms of a declaration: fee method and standard, and licence term."""
+
+    fee_method: str
+    fee_amount_yuan: Decimal | None = None  # the lump sum, or the entry fee
+    royalty_rate_pct: Decimal | None = None
+    term_end: date | None = None
+
+
+def check_open_licence_terms(terms: OpenLicenceTerms, *, announced_on: date,
+                             last_day_of_protection: date,
+                             guidance: Mapping[str, Decimal] = DEFAULT_FEE_GUIDANCE) -> list[RuleError]:
+    """Refuse incomplete or unlawful terms; return warnings for fees above the guidance caps.
+
+    The declaration must state the fee method and standard and the licence term (Art 50); the
+    term may not run past the last day of protection.
+    """
+    method = terms.fee_method
+    if method not in FEE_METHODS:
+        raise OpenLicenceRefused(N_("Unknown fee method %(given)s."), given=method)
+    fixed = method in ("lump_sum", "entry_plus_royalty")
+    royalty = method in ("royalty_sales", "royalty_profit", "entry_plus_royalty")
+    if fixed and (terms.fee_amount_yuan is None or terms.fee_amount_yuan <= 0):
+        raise OpenLicenceRefused(N_("This fee method needs a fee amount greater than zero."))
+    if royalty and (terms.royalty_rate_pct is None or not Decimal(0) < terms.royalty_rate_pct <= 100):
+        raise OpenLicenceRefused(N_("This fee method needs a royalty rate above 0%% and at most 100%%."))
+    if not royalty and terms.royalty_rate_pct:
+        raise OpenLicenceRefused(N_("A lump-sum fee has no royalty rate."))
+    if method in ("royalty_sales", "royalty_profit") and terms.fee_amount_yuan:
+        raise OpenLicenceRefused(N_("A pure royalty has no fixed fee; choose entry fee plus royalty."))
+    if terms.term_end is None:
+        raise OpenLicenceRefused(N_("The declaration must state when the licence term ends."))
+    if terms.term_end <= announced_on:
+        raise OpenLicenceRefused(N_("The licence term must end after the announcement date."))
+    if terms.term_end > last_day_of_protection:
+        raise OpenLicenceRefused(
+            N_("The licence term may not end after the patent's last day of protection (%(last_day)s)."),
+            last_day=last_day_of_protection.isoformat())
+    warnings: list[RuleError] = []
+    if fixed and terms.fee_amount_yuan > guidance["max_fixed_fee_yuan"]:
+        warnings.append(RuleError(N_("The fixed fee is above the guidance cap of %(cap)s yuan."),
+                                  cap=str(guidance["max_fixed_fee_yuan"])))
+    cap_key = {"royalty_sales": "max_royalty_sales_pct", "royalty_profit": "max_royalty_profit_pct",
+               "entry_plus_royalty": "max_royalty_sales_pct"}.get(method)
+    if cap_key and terms.royalty_rate_pct > guidance[cap_key]:
+        warnings.append(RuleError(N_("The royalty rate is above the guidance cap of %(cap)s%%."),
+                                  cap=str(guidance[cap_key])))
+    return warnings

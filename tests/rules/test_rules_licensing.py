@@ -30,7 +30,7 @@ def test_vocabularies():
     assert list(DEAL_KINDS) == ["licence", "assignment", "equity"]
     assert DEAL_KINDS["equity"][0] == "作价入股"
     assert list(RECORDAL_STATUSES) == ["not_filed", "filed", "recorded", "refused"]
-    assert list(FEE_METHODS) == ["lump_sum", "royalty", "entry_fee_plus_royalty"]
+    assert list(FEE_METHODS) == ["lump_sum", "royalty_sales", "royalty_profit", "entry_plus_royalty"]
     assert OPEN_LICENCE_TYPE == "ordinary"
 
 

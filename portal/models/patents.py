@@ -1,0 +1,112 @@
+"""Patents held by a centre. Keyed by the canonical application number."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.orgs import Organisation
+from portal.models.types import UTCDateTime, utcnow
+from portal.rules import last_day_of_protection, parse_application_number, patent_expiry
+
+LEGAL_STATUSES = ("valid", "lapsed", "pending")
+VALUE_DIMENSIONS = ("technical_value", "legal_value", "market_value", "strategic_value", "economic_value")
+
+
+class Patent(db.Model):
+    __tablename__ = "patents"
+    __table_args__ = (
+        CheckConstraint(f"legal_status IN {LEGAL_STATUSES!r}", name="legal_status"),
+        *(CheckConstraint(f"{d} IS NULL OR {d} BETWEEN 1 AND 5", name=d) for d in VALUE_DIMENSIONS),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_number: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)  # derived from the number
+    centre_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    abstract: Mapped[str] = mapped_column(Text, default="")
+    filing_date: Mapped[date]
+    grant_date: Mapped[date | None]
+    legal_status: Mapped[str] = mapped_column(String(10))
+    inventors: Mapped[str] = mapped_column(String(1000), default="")
+    patentee: Mapped[str] = mapped_column(String(500), default="")
+    pct: Mapped[bool] = mapped_column(default=False)
+    evaluation_report: Mapped[str | None] = mapped_column(String(100))
+    pledged: Mapped[bool] = mapped_column(default=False)
+    pledgee_consent: Mapped[bool] = mapped_column(default=False)
+    annual_fees_paid: Mapped[bool] = mapped_column(default=True)
+    suspended: Mapped[bool] = mapped_column(default=False)  # ownership dispute / court preservation
+    co_owned: Mapped[bool] = mapped_column(default=False)
+    co_owners_consent: Mapped[bool] = mapped_column(default=False)
+    # An exclusive or sole licence granted outside the portal binds the patent until this day.
+    exclusive_licence_until: Mapped[date | None]
+    extension_days: Mapped[int] = mapped_column(default=0)
+    technical_value: Mapped[int | None]
+    legal_value: Mapped[int | None]
+    market_value: Mapped[int | None]
+    strategic_value: Mapped[int | None]
+    economic_value: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    centre: Mapped[Organisation] = relationship()
+    ipc_entries: Mapped[list[PatentIPC]] = relationship(
+        back_populates="patent", cascade="all, delete-orphan", order_by="PatentIPC.position")
+    declarations: Mapped[list[OpenLicenceDeclaration]] = relationship(  # noqa: F821
+        back_populates="patent", order_by="OpenLicenceDeclaration.id")
+
+    @property
+    def number(self):
+        return parse_application_number(self.application_number)
+
+    @property
+    def display_number(self) -> str:
+        """ZL… once granted, the application number before."""
+        return self.number.patent_number if self.grant_date else self.application_number
+
+    @property
+    def expiry(self) -> date:
+        return patent_expiry(self.application_number, self.filing_date, self.extension_days)
+
+    @property
+    def last_day(self) -> date:
+        return last_day_of_protection(self.application_number, self.filing_date, self.extension_days)
+
+    @property
+    def ipc(self) -> list[str]:
+        return [entry.symbol for entry in self.ipc_entries]
+
+    @property
+    def ipc_subclasses(self) -> list[str]:
+        return list(dict.fromkeys(entry.subclass for entry in self.ipc_entries))
+
+    @property
+    def granted(self) -> bool:
+        return self.grant_date is not None
+
+    @property
+    def open_declaration(self) -> OpenLicenceDeclaration | None:  # noqa: F821
+        """The open-licence declaration in force, if any."""
+        return next((d for d in reversed(self.declarations) if d.in_force), None)
+
+    def values(self) -> dict[str, int | None]:
+        return {d: getattr(self, d) for d in VALUE_DIMENSIONS}
+
+
+class PatentIPC(db.Model):
+    """One IPC symbol of a patent; the subclass column serves the facet and the filter."""
+
+    __tablename__ = "patent_ipc"
+    __table_args__ = (UniqueConstraint("patent_id", "symbol", name="patent_symbol"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patent_id: Mapped[int] = mapped_column(ForeignKey("patents.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    symbol: Mapped[str] = mapped_column(String(20))
+    subclass: Mapped[str] = mapped_column(String(4), index=True)
+
+    patent: Mapped[Patent] = relationship(back_populates="ipc_entries")
