@@ -54,10 +54,13 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
+    from portal.api.views import bp as api_bp
     from portal.auth.views import bp as auth_bp
+    from portal.listings.manage import bp as manage_bp
+    from portal.listings.views import bp as listings_bp
     from portal.main.views import bp as main_bp
 
-    for bp in (main_bp, auth_bp, admin_bp):
+    for bp in (main_bp, auth_bp, admin_bp, listings_bp, manage_bp, api_bp):
         app.register_blueprint(bp)
 
 

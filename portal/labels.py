@@ -48,3 +48,75 @@ def industry_choices() -> list[tuple[str, str]]:
     from portal.rules import INDUSTRIES
 
     return [(key, industry_label(key)) for key in INDUSTRIES]
+
+MODE_LABELS = {
+    "exclusive": _l("Exclusive licence"),
+    "sole": _l("Sole licence"),
+    "ordinary": _l("Ordinary licence"),
+    "assignment": _l("Assignment"),
+    "equity": _l("Equity contribution"),
+}
+
+FIELD_LABELS = {
+    "medical_devices": _l("Medical devices"),
+    "ivd": _l("In-vitro diagnostics"),
+    "drugs": _l("Chemical drugs"),
+    "biologics": _l("Biologics"),
+    "tcm": _l("Traditional Chinese medicine"),
+    "imaging": _l("Medical imaging"),
+    "digital_health": _l("Digital health and medical informatics"),
+    "rehabilitation": _l("Rehabilitation and nursing"),
+    "surgery": _l("Surgery and interventional therapy"),
+    "other": _l("Other fields"),
+}
+
+MATURITY_LABELS = {
+    "concept": _l("Concept"),
+    "lab": _l("Laboratory stage"),
+    "prototype": _l("Prototype or sample"),
+    "clinical": _l("Clinical trial"),
+    "market": _l("Marketed or in production"),
+}
+
+PATENT_KIND_LABELS = {
+    "invention": _l("Invention"),
+    "utility_model": _l("Utility model"),
+    "design": _l("Design"),
+    "pct_invention": _l("Invention (PCT, entering China)"),
+    "pct_utility_model": _l("Utility model (PCT, entering China)"),
+}
+
+LEGAL_STATUS_LABELS = {"valid": _l("Valid"), "lapsed": _l("Lapsed"), "pending": _l("Pending")}
+
+LISTING_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "published": _l("Published"),
+    "withdrawn": _l("Withdrawn"),
+    "concluded": _l("Concluded"),
+}
+
+FEE_METHOD_LABELS = {
+    "lump_sum": _l("Lump sum"),
+    "royalty_sales": _l("Running royalty on sales"),
+    "royalty_profit": _l("Running royalty on profit"),
+    "entry_plus_royalty": _l("Entry fee plus royalty"),
+}
+
+VALUE_LABELS = {
+    "technical_value": _l("Technical value"),
+    "legal_value": _l("Legal value"),
+    "market_value": _l("Market value"),
+    "strategic_value": _l("Strategic value"),
+    "economic_value": _l("Economic value"),
+}
+
+
+def ipc_subclass_title(subclass: str) -> str:
+    """The medical subclasses' short titles (DOMAIN.md §2); other subclasses show as themselves."""
+    from portal.rules import MEDICAL_SUBCLASSES
+
+    entry = MEDICAL_SUBCLASSES.get(subclass)
+    if not entry:
+        return ""
+    zh, en = entry
+    return en if is_english() else zh

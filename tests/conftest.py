@@ -158,6 +158,54 @@ class Factory:
                        password=password)
 
 
+    _serial = 0
+
+    def number(self, kind_digit: str = "1", year: int = 2019) -> str:
+        """A fresh valid application number of the given type digit."""
+        from portal.rules import application_check_character
+
+        Factory._serial += 1
+        body = f"{year}{kind_digit}{Factory._serial:07d}"
+        return f"{body}.{application_check_character(body)}"
+
+    def patent(self, centre: Ref, number: str | None = None, *, granted: bool = True, **fields) -> Ref:
+        from datetime import date
+
+        from portal.listings.operations import PatentData, upsert_patent
+        from portal.models import Organisation, Patent
+
+        number = number or self.number()
+        extra = {k: fields.pop(k) for k in ("suspended", "co_owned", "co_owners_consent",
+                                            "exclusive_licence_until") if k in fields}
+        data = PatentData(application_number=number, title=fields.pop("title", "一种冠状动脉药物洗脱支架"),
+                          filing_date=fields.pop("filing_date", date(2019, 3, 1)),
+                          legal_status=fields.pop("legal_status", "valid"),
+                          grant_date=fields.pop("grant_date", date(2021, 6, 1) if granted else None),
+                          abstract=fields.pop("abstract", "本发明公开了一种支架。"),
+                          ipc=fields.pop("ipc", ["A61F 2/82"]), **fields)
+        with self.app.app_context():
+            patent, _ = upsert_patent(db.session.get(Organisation, centre.id), data, actor=None)
+            for k, v in extra.items():
+                setattr(patent, k, v)
+            db.session.commit()
+            patent = db.session.get(Patent, patent.id)
+            return Ref(id=patent.id, code=patent.application_number)
+
+    def listing(self, centre: Ref, patents: list[Ref], *, modes=("ordinary",), publish: bool = True,
+                **fields) -> Ref:
+        from portal.listings.operations import ListingData, create_listing, publish_listing
+        from portal.models import Organisation, Patent
+
+        with self.app.app_context():
+            listing = create_listing(
+                db.session.get(Organisation, centre.id), [db.session.get(Patent, p.id) for p in patents],
+                ListingData(title=fields.pop("title", "冠状动脉支架许可"), modes=list(modes), **fields), actor=None)
+            if publish:
+                publish_listing(listing, actor=None)
+            db.session.commit()
+            return Ref(id=listing.id)
+
+
 @pytest.fixture
 def make(app) -> Factory:
     return Factory(app)
@@ -169,8 +217,18 @@ def admin(make):
 
 
 @pytest.fixture
-def centre_staff(make):
-    return make.user("centre_staff", org=make.org("centre", code="ruijin-ip"), email="staff@ruijin.example.cn")
+def centre(make):
+    return make.org("centre", code="ruijin-ip", name_zh="示例医院知识产权运营中心")
+
+
+@pytest.fixture
+def centre_staff(make, centre):
+    return make.user("centre_staff", org=centre, email="staff@ruijin.example.cn")
+
+
+@pytest.fixture
+def other_centre_staff(make):
+    return make.user("centre_staff", org=make.org("centre", code="other-ip"), email="staff@other.example.cn")
 
 
 @pytest.fixture

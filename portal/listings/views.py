@@ -1,0 +1,52 @@
+"""Public pages: the list of published listings, a listing, a centre."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
+
+from portal.extensions import db
+from portal.listings.access import can_manage_listing
+from portal.listings.queries import ListingFilters, published_listings, with_details
+from portal.models import Listing, Organisation
+
+bp = Blueprint("listings", __name__)
+
+
+@bp.get("/listings")
+def index():
+    """Published listings, newest first, with the shared filters."""
+    filters = ListingFilters.from_args(request.args)
+    page = db.paginate(published_listings(filters), page=filters.page, per_page=filters.per_page,
+                       error_out=False)
+    centres = db.session.scalars(db.select(Organisation).where(Organisation.kind == "centre")
+                                 .order_by(Organisation.name_zh)).all()
+    return render_template("listings/index.html", page=page, filters=filters, centres=centres)
+
+
+@bp.get("/listings/<int:listing_id>")
+def detail(listing_id: int):
+    """What a company needs to decide: patents, numbers, expiry, IPC, values, modes and terms.
+
+    Drafts and withdrawn listings are visible only to their centre's staff.
+    """
+    listing = db.session.scalar(with_details(db.select(Listing).where(Listing.id == listing_id)))
+    if listing is None:
+        abort(404)
+    if listing.status != "published" and not can_manage_listing(current_user, listing):
+        abort(404)
+    return render_template("listings/detail.html", listing=listing)
+
+
+@bp.get("/centres/<code>")
+def centre(code: str):
+    """A centre's public page with its published listings."""
+    org = db.session.scalar(db.select(Organisation).where(Organisation.code == code.lower(),
+                                                          Organisation.kind == "centre"))
+    if org is None:
+        abort(404)
+    filters = ListingFilters.from_args(request.args)
+    filters.centre = org.code
+    page = db.paginate(published_listings(filters), page=filters.page, per_page=filters.per_page,
+                       error_out=False)
+    return render_template("listings/centre.html", centre=org, page=page, filters=filters)

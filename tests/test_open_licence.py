@@ -1,0 +1,162 @@
+"""Open-licence declarations obey DOMAIN.md §4: each rule refuses with its message, through the UI."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from portal.extensions import db
+from portal.models import Listing, OpenLicenceDeclaration
+from tests.conftest import post
+
+TERMS = {"fee_method": "lump_sum", "fee_amount_yuan": "50000", "royalty_rate_pct": "",
+         "term_end": "2030-12-31", "announced_on": date.today().isoformat(), "cnipa_reference": ""}
+
+
+def declare(client, patent_id, follow_redirects=False, **changes):
+    return post(client, f"/manage/patents/{patent_id}/open-licence", {**TERMS, **changes},
+                follow_redirects=follow_redirects)
+
+
+def declarations(app, patent_id):
+    with app.app_context():
+        return db.session.query(OpenLicenceDeclaration).filter_by(patent_id=patent_id).count()
+
+
+@pytest.fixture
+def staff(auth, centre_staff):
+    auth.login(centre_staff.email)
+    return centre_staff
+
+
+def test_declare_and_show_badge_and_terms(client, app, make, centre, staff):
+    patent = make.patent(centre)
+    listing = make.listing(centre, [patent], modes=("ordinary",))
+    assert declare(client, patent.id).status_code == 302
+    page = client.get(f"/listings/{listing.id}").get_data(as_text=True)
+    assert 'id="open-badge"' in page and "一次性支付" in page and "50,000.00" in page and "2030-12-31" in page
+    api = client.get("/api/v1/listings?open=1").get_json()
+    assert [item["id"] for item in api["items"]] == [listing.id]
+    assert api["items"][0]["patents"][0]["open_licence"]["fee_amount_yuan"] == "50000.00"
+
+
+@pytest.mark.parametrize(("facts", "message"), [
+    ({"granted": False, "legal_status": "pending"}, "只有已授权且有效的专利"),
+    ({"legal_status": "lapsed"}, "只有已授权且有效的专利"),
+    ({"exclusive_licence_until": date.today() + timedelta(days=30)}, "独占或排他许可"),
+    ({"suspended": True}, "中止"),
+    ({"annual_fees_paid": False}, "年费未缴纳"),
+    ({"pledged": True, "pledgee_consent": False}, "质权人未同意"),
+    ({"co_owned": True, "co_owners_consent": False}, "全体共有人"),
+])
+def test_each_rule_refuses_with_its_message(client, app, make, centre, staff, facts, message):
+    patent = make.patent(centre, **facts)
+    response = declare(client, patent.id)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert declarations(app, patent.id) == 0
+
+
+def test_utility_model_needs_evaluation_report(client, app, make, centre, staff):
+    without = make.patent(centre, make.number("2"))
+    response = declare(client, without.id, term_end="2028-12-31")
+    assert response.status_code == 400
+    assert "专利权评价报告" in response.get_data(as_text=True)
+    with_report = make.patent(centre, make.number("2"), evaluation_report="2021PJ123")
+    assert declare(client, with_report.id, term_end="2028-12-31").status_code == 302
+
+
+def test_pledge_with_consent_and_co_owners_consenting_are_allowed(client, app, make, centre, staff):
+    pledged = make.patent(centre, pledged=True, pledgee_consent=True)
+    co_owned = make.patent(centre, co_owned=True, co_owners_consent=True)
+    assert declare(client, pledged.id).status_code == 302
+    assert declare(client, co_owned.id).status_code == 302
+
+
+def test_term_may_not_pass_the_last_day_of_protection(client, app, make, centre, staff):
+    patent = make.patent(centre)  # invention filed 2019-03-01: last day 2039-02-28
+    response = declare(client, patent.id, term_end="2039-03-01")
+    assert response.status_code == 400
+    assert "2039-02-28" in response.get_data(as_text=True)
+    assert declare(client, patent.id, term_end="2039-02-28").status_code == 302
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"fee_method": "royalty_sales", "fee_amount_yuan": ""}, "提成比例"),
+    ({"fee_amount_yuan": ""}, "许可费金额"),
+    ({"fee_method": "entry_plus_royalty", "royalty_rate_pct": ""}, "提成比例"),
+    ({"fee_method": "bartering"}, ""),
+])
+def test_incomplete_terms_refused(client, app, make, centre, staff, changes, message):
+    patent = make.patent(centre)
+    response = declare(client, patent.id, **changes)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert declarations(app, patent.id) == 0
+
+
+def test_fee_above_guidance_cap_warns_but_declares(client, app, make, centre, staff):
+    patent = make.patent(centre)
+    response = declare(client, patent.id, fee_method="royalty_sales", fee_amount_yuan="",
+                       royalty_rate_pct="25", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "指导上限" in page
+    assert declarations(app, patent.id) == 1
+
+
+def test_no_exclusive_or_sole_while_open_licence_in_force(client, app, make, centre, staff):
+    patent = make.patent(centre)
+    assert declare(client, patent.id).status_code == 302
+    listing = make.listing(centre, [patent], modes=("exclusive",), publish=False)
+    response = post(client, f"/manage/listings/{listing.id}/publish", follow_redirects=True)
+    assert "不得就该专利给予独占许可" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Listing, listing.id).status == "draft"
+
+
+def test_open_licence_alone_is_enough_to_publish(client, app, make, centre, staff):
+    patent = make.patent(centre)
+    declare(client, patent.id)
+    listing = make.listing(centre, [patent], modes=(), publish=True)
+    assert client.get(f"/api/v1/listings/{listing.id}").get_json()["open_licence"] is True
+
+
+def test_withdrawal_keeps_history_and_new_terms_are_a_new_record(client, app, make, centre, staff):
+    patent = make.patent(centre)
+    declare(client, patent.id)
+    with app.app_context():
+        first = db.session.scalar(db.select(OpenLicenceDeclaration.id))
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    response = post(client, f"/manage/declarations/{first}/withdraw", {"withdrawn_on": yesterday, "reason": "x"},
+                    follow_redirects=True)
+    assert "撤回日期不能早于公告日期" in response.get_data(as_text=True)
+    post(client, f"/manage/declarations/{first}/withdraw",
+         {"withdrawn_on": date.today().isoformat(), "reason": "许可条件调整"})
+    assert declare(client, patent.id, fee_amount_yuan="80000").status_code == 302
+    with app.app_context():
+        rows = db.session.scalars(db.select(OpenLicenceDeclaration).order_by(OpenLicenceDeclaration.id)).all()
+        assert [(r.fee_amount_yuan, r.withdrawn_on is not None) for r in rows] == [(50000, True), (80000, False)]
+        assert rows[0].withdrawal_reason == "许可条件调整"
+
+
+def test_second_declaration_while_in_force_is_refused(client, app, make, centre, staff):
+    patent = make.patent(centre)
+    declare(client, patent.id)
+    response = declare(client, patent.id)
+    assert response.status_code == 400
+    assert declarations(app, patent.id) == 1
+
+
+def test_other_centre_cannot_withdraw_a_declaration(client, app, make, centre, staff, auth, other_centre_staff):
+    patent = make.patent(centre)
+    declare(client, patent.id)
+    auth.logout()
+    auth.login(other_centre_staff.email)
+    with app.app_context():
+        decl_id = db.session.scalar(db.select(OpenLicenceDeclaration.id))
+    response = post(client, f"/manage/declarations/{decl_id}/withdraw",
+                    {"withdrawn_on": date.today().isoformat(), "reason": "x"})
+    assert response.status_code == 404
+    with app.app_context():
+        assert db.session.get(OpenLicenceDeclaration, decl_id).withdrawn_on is None
