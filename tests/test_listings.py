@@ -172,7 +172,8 @@ def test_centre_page_and_dashboard(client, auth, make, centre, centre_staff):
 
 
 def test_expiry_shown_for_design_filed_after_2021(client, make, centre):
-    design = make.patent(centre, make.number("3", 2022), filing_date=date(2022, 1, 10), grant_date=date(2022, 9, 1), ipc=[],
+    design = make.patent(centre, make.number("3", 2022), filing_date=date(2022, 1, 10),
+                         grant_date=date(2022, 9, 1), ipc=[],
                          evaluation_report="PJ1")
     listing = make.listing(centre, [design])
     assert "2037-01-10" in client.get(f"/listings/{listing.id}").get_data(as_text=True)
