@@ -103,4 +103,7 @@ def load_demo(*, if_empty: bool = False, echo: Callable[[str], None] = print) ->
 
 
 def _load_domain_demo(echo: Callable[[str], None]) -> None:
-    """Hook for later areas (patents, listings, events) to add their demo records."""
+    """Each area adds its own demo records."""
+    from portal import demo_listings
+
+    demo_listings.load(echo)
