@@ -24,6 +24,7 @@ def create_app(config: object | None = None) -> Flask:
     configure_extensions(app)
     configure_blueprints(app)
     configure_templates(app)
+    configure_search(app)
     configure_security_headers(app)
     configure_errorhandlers(app)
     configure_cli(app)
@@ -57,10 +58,12 @@ def configure_blueprints(app: Flask) -> None:
     from portal.api.views import bp as api_bp
     from portal.auth.views import bp as auth_bp
     from portal.listings.manage import bp as manage_bp
+    from portal.listings.search import bp as search_bp
     from portal.listings.views import bp as listings_bp
     from portal.main.views import bp as main_bp
+    from portal.patents.views import bp as patents_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, listings_bp, manage_bp, api_bp):
+    for bp in (main_bp, auth_bp, admin_bp, listings_bp, manage_bp, search_bp, api_bp, patents_bp):
         app.register_blueprint(bp)
 
 
@@ -68,6 +71,12 @@ def configure_templates(app: Flask) -> None:
     from portal.main.template_helpers import register
 
     register(app)
+
+
+def configure_search(app: Flask) -> None:
+    from portal.indexing import configure
+
+    configure(app)
 
 
 def configure_security_headers(app: Flask) -> None:

@@ -99,3 +99,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(orgs_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    from portal.patents.cli import patents_cli
+    from portal.search_commands import search_cli
+
+    app.cli.add_command(patents_cli)
+    app.cli.add_command(search_cli)

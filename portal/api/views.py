@@ -6,6 +6,7 @@ from flask import Blueprint, abort, request
 
 from portal.extensions import csrf, db
 from portal.listings.queries import ListingFilters, published_listings
+from portal.listings.search import SORTS, run_search
 from portal.listings.serialize import listing_to_dict
 from portal.models import Listing
 
@@ -15,10 +16,25 @@ csrf.exempt(bp)  # read-only; token-authenticated writes come with the exchange 
 
 @bp.get("/listings")
 def listings():
-    """Published listings, newest first: ?centre=&field=&kind=&mode=&open=1&ipc=&page=&per_page="""
+    """Published listings, newest first: ?centre=&field=&kind=&mode=&open=1&ipc=&page=&per_page=
+
+    With ``q`` the full-text index ranks them (``sort`` = relevance, newest or expiry) and the
+    answer adds facet counts and the "did you mean" suggestion.
+    """
     filters = ListingFilters.from_args(request.args)
+    sort = request.args.get("sort", "relevance")
+    if sort not in SORTS:
+        filters.errors.append(f"sort: {sort[:20]}")
     if filters.errors:
         return {"error": " ".join(filters.errors), "status": 400}, 400
+    if "q" in request.args:
+        hits = run_search(request.args["q"][:500], filters, sort)
+        return {
+            "items": [{**listing_to_dict(x), "highlight": str(hits.highlights.get(x.id, ""))} for x in hits.listings],
+            "page": hits.page, "per_page": hits.per_page, "total": hits.total, "pages": hits.pages,
+            "facets": {name: [{"value": v, "count": c} for v, c in counts] for name, counts in hits.facets.items()},
+            "suggestion": hits.suggestion,
+        }
     page = db.paginate(published_listings(filters), page=filters.page, per_page=filters.per_page,
                        error_out=False)
     return {

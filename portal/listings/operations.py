@@ -42,8 +42,11 @@ from portal.rules import (
 
 def note_search_change(listing_ids: Iterable[int]) -> None:
     """Append to the search outbox, in the caller's transaction."""
+    from portal.indexing import mark_dirty
+
     for listing_id in dict.fromkeys(listing_ids):
         db.session.add(SearchChange(listing_id=listing_id))
+    mark_dirty()
 
 
 def _listing_ids_of(patent: Patent) -> list[int]:

@@ -1,0 +1,147 @@
+"""Keeps the Whoosh index true to the database (DESIGN.md, "The search index stays true …").
+
+Listing operations append a ``SearchChange`` row in their own transaction. One writer applies the
+rows in id order — reloading each listing at that moment, so a row only says *which* listing
+changed — and the index records the last id it applied. Web workers only read; under the
+single-process development server the writer runs right after each request that changed
+something (``SEARCH_APPLY_INLINE``); under gunicorn, `flask search apply --follow` runs beside it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+
+from flask import Flask, current_app, g
+
+from portal.extensions import db
+from portal.listings.queries import with_details
+from portal.models import Listing, SearchChange
+from search import Change, Document, IndexDamaged, SearchIndex, move_aside_and_create
+
+log = logging.getLogger(__name__)
+BATCH = 500
+_lock = threading.Lock()
+
+
+def listing_document(listing: Listing) -> Document:
+    """The searchable view of a published listing; ``version`` is a digest of that view, so any
+    change to what is searchable (listing, patents, declarations) changes it."""
+    patents = listing.patents
+    body = "\n".join(filter(None, [
+        *(p.title for p in patents if p.title != listing.title),
+        *(p.abstract for p in patents), listing.scenarios, listing.advantages,
+        *(p.inventors for p in patents), *(p.patentee for p in patents)]))
+    expiries = [p.expiry for p in patents]
+    fields = {
+        "title": listing.title,
+        "body": body,
+        "app_numbers": [p.application_number for p in patents],
+        "ipc": list(dict.fromkeys(s for p in patents for s in p.ipc)),
+        "centre": listing.centre.code,
+        "kind": list(dict.fromkeys(p.kind for p in patents)),
+        "mode": listing.modes,
+        "open_licence": listing.is_open_licence,
+        "field": listing.field,
+        "published": listing.published_at.isoformat() if listing.published_at else None,
+        "expiry": min(expiries).isoformat() if expiries else None,
+    }
+    version = hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+    fields.update(published=listing.published_at, expiry=min(expiries) if expiries else None)
+    return Document(doc_id=str(listing.id), version=version, **fields)
+
+
+def get_index(app: Flask | None = None) -> SearchIndex:
+    """This process's index (one per process; readers share it)."""
+    app = app or current_app
+    index = app.extensions.get("search_index")
+    if index is None:
+        with _lock:
+            index = app.extensions.get("search_index")
+            if index is None:
+                try:
+                    index = SearchIndex(app.config["INDEX_DIR"])
+                    if not index.is_healthy():
+                        raise IndexDamaged(app.config["INDEX_DIR"])
+                except IndexDamaged:
+                    # A damaged index is moved aside and rebuilt, never served.
+                    log.error("search index at %s is damaged: moving it aside and rebuilding",
+                              app.config["INDEX_DIR"])
+                    index = move_aside_and_create(app.config["INDEX_DIR"])
+                    rebuild(index)
+                app.extensions["search_index"] = index
+    return index
+
+
+def _published(ids) -> dict[int, Listing]:
+    rows = db.session.scalars(with_details(db.select(Listing).where(Listing.id.in_(ids),
+                                                                     Listing.status == "published")))
+    return {row.id: row for row in rows}
+
+
+def apply_pending(index: SearchIndex | None = None, batch: int = BATCH) -> int:
+    """Apply every change-log row the index has not seen, in batches, in id order."""
+    index = index or get_index()
+    applied = 0
+    while True:
+        after = index.last_applied_id()
+        rows = db.session.execute(db.select(SearchChange.id, SearchChange.listing_id)
+                                  .where(SearchChange.id > after).order_by(SearchChange.id).limit(batch)).all()
+        if not rows:
+            return applied
+        listings = _published({listing_id for _, listing_id in rows})
+        changes = [
+            Change(row_id, "upsert", str(listing_id), listing_document(listings[listing_id]))
+            if listing_id in listings else Change(row_id, "delete", str(listing_id))
+            for row_id, listing_id in rows
+        ]
+        applied += index.apply(changes)
+        db.session.rollback()  # end the read transaction; the next batch sees newer commits
+
+
+def rebuild(index: SearchIndex | None = None) -> int:
+    """Rebuild from the database; the new index replaces the old one atomically."""
+    index = index or get_index()
+    last_id = db.session.scalar(db.select(db.func.max(SearchChange.id))) or 0
+    return index.rebuild((listing_document(row) for row in _iter_published()), last_id)
+
+
+def _iter_published():
+    last = 0
+    while True:
+        rows = db.session.scalars(with_details(db.select(Listing).where(Listing.status == "published",
+                                                                         Listing.id > last))
+                                  .order_by(Listing.id).limit(BATCH)).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].id
+
+
+def verify(index: SearchIndex | None = None):
+    """Compare the index with the database: missing, extra and stale listings."""
+    index = index or get_index()
+    expected = {str(row.id): listing_document(row).version for row in _iter_published()}
+    return index.verify(expected)
+
+
+def mark_dirty() -> None:
+    """Called by operations that wrote the change log: apply after this request (inline mode)."""
+    from flask import has_request_context
+
+    if has_request_context():
+        g.search_dirty = True
+
+
+def configure(app: Flask) -> None:
+    @app.after_request
+    def apply_after_commit(response):
+        if g.get("search_dirty") and app.config.get("SEARCH_APPLY_INLINE"):
+            try:
+                apply_pending()
+            except Exception:  # the change log keeps the work; `flask search apply` catches up
+                log.exception("inline search apply failed")
+                db.session.rollback()
+        return response

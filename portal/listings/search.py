@@ -1,0 +1,69 @@
+"""Full-text search over published listings: the index ranks, the database decides.
+
+Hits come back from the index as ids; rows are loaded in rank order and anything no longer
+published is dropped, so a lagging index never shows a withdrawn listing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, render_template, request
+from markupsafe import Markup
+
+from portal.extensions import db
+from portal.indexing import get_index
+from portal.listings.queries import ListingFilters, with_details
+from portal.models import Listing, Organisation
+from search import SearchQuery
+
+bp = Blueprint("search", __name__)
+SORTS = ("relevance", "newest", "expiry")
+
+
+@dataclass
+class Hits:
+    listings: list[Listing]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, list[tuple[str, int]]]
+    highlights: dict[int, Markup]
+    suggestion: str | None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def search_filters(f: ListingFilters) -> dict[str, object]:
+    values = {"centre": f.centre, "field": f.field, "kind": f.kind, "mode": f.mode,
+              "ipc_subclass": f.ipc, "open_licence": True if f.open else None}
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def run_search(q: str, f: ListingFilters, sort: str = "relevance") -> Hits:
+    result = get_index().search(SearchQuery(text=q, filters=search_filters(f), sort=sort,
+                                            page=f.page, per_page=f.per_page))
+    ids = [int(i) for i in result.ids]
+    rows = {row.id: row for row in db.session.scalars(with_details(
+        db.select(Listing).where(Listing.id.in_(ids), Listing.status == "published")))}
+    listings = [rows[i] for i in ids if i in rows]
+    # Snippets are escaped HTML with <mark> tags, built by search/highlight.py.
+    highlights = {int(k): Markup(v) for k, v in result.highlights.items()}  # noqa: S704
+    facets = dict(result.facets)
+    # "Open licence" is a yes-only filter; the count of listings without one is noise.
+    facets["open_licence"] = [(v, c) for v, c in facets.get("open_licence", []) if v == "yes"]
+    return Hits(listings, result.total, result.page, result.per_page, facets, highlights, result.suggestion)
+
+
+@bp.get("/search")
+def search_page():
+    """Search listings: results with facets, highlights, sort, pagination and a suggestion."""
+    q = (request.args.get("q") or "")[:500]
+    sort = request.args.get("sort", "relevance")
+    sort = sort if sort in SORTS else "relevance"
+    filters = ListingFilters.from_args(request.args)
+    hits = run_search(q, filters, sort)
+    centres = {o.code: o for o in db.session.scalars(db.select(Organisation).where(Organisation.kind == "centre"))}
+    return render_template("listings/search.html", q=q, sort=sort, filters=filters, hits=hits, centres=centres)

@@ -1,0 +1,1 @@
+"""Patents in bulk: the import spreadsheet's columns, the importer, its CLI command and upload page."""

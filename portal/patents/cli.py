@@ -1,0 +1,55 @@
+"""``flask --app portal patents import FILE --centre CODE``: a centre's spreadsheet, from the server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+from flask_babel import gettext as _
+
+from portal.extensions import db
+from portal.models import Organisation
+from portal.patents.importer import PUBLISH_MODES, ImportReport, import_patents
+
+patents_cli = AppGroup("patents", help="Patents: bulk import from CSV or XLSX.")
+
+
+@patents_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--centre", "centre_code", required=True, help="Code of the centre that holds the patents.")
+@click.option("--dry-run", is_flag=True, help="Check every row and report; save nothing.")
+@click.option("--publish", "publish_mode", type=click.Choice(PUBLISH_MODES), default=None,
+              help="Also publish one listing per patent offering this mode; 'open' declares an open "
+                   "licence with the terms in the open_* columns.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def import_command(file: Path, centre_code: str, dry_run: bool, publish_mode: str | None, as_json: bool):
+    """Import patents from FILE (.csv in UTF-8 or GBK, or .xlsx). A file with any error saves
+    nothing; the exit status is 1 when the report has errors."""
+    centre = db.session.scalar(db.select(Organisation).where(Organisation.code == centre_code))
+    if centre is None or centre.kind != "centre":
+        raise click.ClickException(f"no centre with code {centre_code!r} (see `orgs list --kind centre`)")
+    report = import_patents(centre, file, file.name, dry_run=dry_run, publish_mode=publish_mode, actor=None)
+    if report.saved:
+        db.session.commit()
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        _echo_report(report)
+    if report.errors:
+        raise SystemExit(1)
+
+
+def _echo_report(report: ImportReport) -> None:
+    """Rows with problems (and fee warnings) one by one, then the totals and what happened."""
+    for row in report.rows:
+        if row["errors"]:
+            click.echo(_("Row %(row)s %(number)s:", row=row["row"], number=row["application_number"]))
+            for problem in row["errors"]:
+                click.echo(f"  - {problem}")
+    for number, warnings in sorted(report.warnings.items()):
+        for warning in warnings:
+            click.echo(_("Row %(row)s, warning: %(warning)s", row=number, warning=warning))
+    click.echo(report.summary())
+

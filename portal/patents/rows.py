@@ -1,0 +1,283 @@
+"""From a table of cells to checked rows: headings, each cell, the row as a whole, the database.
+
+Every problem of a row is collected (not just the first), each prefixed with the column's
+heading as the file spells it, so the user can find the cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from openpyxl.utils import get_column_letter
+from sqlalchemy.orm import selectinload
+
+from portal.errors import rule_message
+from portal.extensions import db
+from portal.listings.operations import PatentData, check_patent_data, exclusive_or_sole_licence_in_force
+from portal.models import VALUE_DIMENSIONS, Listing, Organisation, Patent, listing_patents
+from portal.patents import columns as c
+from portal.rules import (
+    OpenLicenceTerms,
+    PatentStanding,
+    RuleError,
+    check_licence_allowed,
+    check_open_licence_terms,
+    last_day_of_protection,
+    open_licence_problems,
+    parse_application_number,
+    patent_expiry,
+    split_ipc_list,
+)
+
+# Longest text each column's database field holds.
+_MAX_LENGTH = {"title": 500, "inventors": 1000, "patentee": 500, "evaluation_report": 100}
+_QUERY_CHUNK = 500  # numbers per IN (...) query: far below every database's parameter limit
+
+
+@dataclass
+class ParsedRow:
+    number: int  # as in the spreadsheet: the heading is row 1
+    typed: str  # the application number as typed
+    canonical: str | None = None
+    kind: str | None = None
+    data: PatentData | None = None
+    terms: OpenLicenceTerms | None = None
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    existing: Patent | None = None
+    listings: list[Listing] = field(default_factory=list)  # listings of the existing patent
+    listing_ids: list[int] = field(default_factory=list)
+    open_column: str = "open_fee_method"  # its heading as the file spells it
+    declare: bool = False  # declare an open licence on it
+    list_it: bool = False  # create and publish a listing of it
+    patent: Patent | None = None  # once written
+
+
+@dataclass
+class PreparedFile:
+    rows: list[ParsedRow] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+
+
+def prepare(table: list[list[object]]) -> PreparedFile:
+    """Match the heading row to the columns and parse every data row (blank rows are skipped)."""
+    prepared = PreparedFile()
+    if not table or all(c.is_blank(v) for v in table[0]):
+        prepared.file_errors.append(_("The file is empty: the first row must hold the column headings."))
+        return prepared
+    keys, names = _match_headings(table[0], prepared.file_errors)
+    if prepared.file_errors:
+        return prepared
+    first_seen: dict[str, int] = {}
+    for index, cells in enumerate(table[1:], start=2):
+        if all(c.is_blank(v) for v in cells):
+            continue
+        values = {}
+        row = ParsedRow(number=index, typed="")
+        for position, value in enumerate(cells):
+            key = keys.get(position)
+            if key:
+                values[key] = value
+            elif not c.is_blank(value):
+                # Named by letter, as Excel shows it.
+                row.errors.append(_("Column %(letter)s has a value but no heading.",
+                                    letter=get_column_letter(position + 1)))
+        _parse(row, values, names)
+        if row.canonical:
+            if row.canonical in first_seen:
+                row.errors.append(_("%(column)s: %(problem)s", column=names["application_number"], problem=_(
+                    "%(number)s is already in row %(row)s.", number=row.canonical, row=first_seen[row.canonical])))
+            else:
+                first_seen[row.canonical] = index
+        prepared.rows.append(row)
+    if not prepared.rows:
+        prepared.file_errors.append(_("The file has headings but no patent rows."))
+    return prepared
+
+
+def _match_headings(headings: list[object], errors: list[str]) -> tuple[dict[int, str], dict[str, str]]:
+    keys: dict[int, str] = {}  # position -> column key
+    names: dict[str, str] = {col.key: col.key for col in c.COLUMNS}  # key -> the heading as typed
+    unknown, doubled = [], []
+    for position, heading in enumerate(headings):
+        if c.is_blank(heading):
+            continue
+        key = c.column_for(heading)
+        if key is None:
+            unknown.append(c.text(heading))
+        elif key in keys.values():
+            doubled.append(c.text(heading))
+        else:
+            keys[position], names[key] = key, c.text(heading)
+    missing = [f"{col.key} ({col.zh})" for col in c.COLUMNS if col.required and col.key not in keys.values()]
+    if missing:
+        errors.append(_("Required columns are missing: %(columns)s.", columns=", ".join(missing)))
+    if unknown:
+        errors.append(_("Unknown columns: %(columns)s. Use the headings of the template, in English or Chinese.",
+                        columns=", ".join(unknown)))
+    if doubled:
+        errors.append(_("Columns given twice: %(columns)s.", columns=", ".join(doubled)))
+    return keys, names
+
+
+def _parse(row: ParsedRow, values: dict[str, object], names: dict[str, str]) -> None:
+    def problem(key: str, message: object) -> None:
+        row.errors.append(_("%(column)s: %(problem)s", column=names[key], problem=str(message)))
+
+    def cell(key: str, parse: Callable, *args, required: bool = False):
+        value = values.get(key)
+        if required and c.is_blank(value):
+            problem(key, _("A value is required."))
+            return None
+        try:
+            result = parse(value, *args)
+        except (c.CellError, RuleError) as exc:
+            problem(key, rule_message(exc))
+            return None
+        if isinstance(result, str) and len(result) > _MAX_LENGTH.get(key, len(result)):
+            problem(key, _("Longer than %(max)s characters.", max=_MAX_LENGTH[key]))
+        return result
+
+    row.typed = c.text(values.get("application_number"))
+    row.open_column = names["open_fee_method"]
+    number = cell("application_number", lambda v: parse_application_number(c.text(v)))
+    title = cell("title", c.text, required=True)
+    filed = cell("filing_date", c.parse_date, required=True)
+    status = cell("legal_status", c.parse_legal_status, required=True)
+    granted = cell("grant_date", c.parse_date)
+    pct = cell("pct", c.parse_yes_no, False)
+    extension = cell("extension_days", c.parse_whole, 0)
+    data = dict(
+        abstract=cell("abstract", c.text), ipc=cell("ipc", lambda v: split_ipc_list(c.text(v))),
+        inventors=cell("inventors", c.text), patentee=cell("patentee", c.text),
+        evaluation_report=cell("evaluation_report", c.text) or None,
+        pledged=cell("pledged", c.parse_yes_no, False), pledgee_consent=cell("pledgee_consent", c.parse_yes_no, False),
+        annual_fees_paid=cell("annual_fees_paid", c.parse_yes_no, True),
+        values={d: cell(d, c.parse_whole, 1, 5) for d in VALUE_DIMENSIONS})
+    open_terms = (cell("open_fee_method", c.parse_fee_method), cell("open_fee_amount", c.parse_number),
+                  cell("open_royalty_rate", c.parse_number), cell("open_term_end", c.parse_date))
+    if number is not None:
+        row.canonical, row.kind = number.canonical, number.kind
+    if number is None or None in (title, filed, status) or row.errors:
+        return
+    # Checks across columns, each naming the column to correct.
+    if granted and granted < filed:
+        problem("grant_date", _("The grant date is before the filing date."))
+    if status == "pending" and granted:
+        problem("grant_date", _("A pending application has no grant date."))
+    if pct and not number.is_pct:
+        problem("pct", _("Only numbers with type digit 8 or 9 are PCT applications entering China."))
+    for key, days in (("filing_date", 0), ("extension_days", extension or 0)):
+        try:
+            patent_expiry(number, filed, days)
+        except RuleError as exc:
+            problem(key, rule_message(exc))
+            break
+    if row.errors:
+        return
+    row.data = PatentData(application_number=number.canonical, title=title, filing_date=filed, legal_status=status,
+                          grant_date=granted, pct=pct, extension_days=extension or 0, **data)
+    row.errors.extend(check_patent_data(row.data))  # the operations' own check, as a safety net
+    method, amount, rate, term_end = open_terms
+    if method:
+        row.terms = OpenLicenceTerms(fee_method=method, fee_amount_yuan=amount, royalty_rate_pct=rate,
+                                     term_end=term_end)
+
+
+def load_existing(rows: list[ParsedRow]) -> dict[str, Patent]:
+    """The patents the file names that already exist (any centre's), with what the checks read,
+    in a few queries instead of one per row; also notes each one's listings on its rows."""
+    numbers = list(dict.fromkeys(r.canonical for r in rows if r.canonical))
+    found: dict[str, Patent] = {}
+    for start in range(0, len(numbers), _QUERY_CHUNK):
+        chunk = numbers[start:start + _QUERY_CHUNK]
+        query = (db.select(Patent).where(Patent.application_number.in_(chunk))
+                 .options(selectinload(Patent.ipc_entries), selectinload(Patent.declarations)))
+        found.update((p.application_number, p) for p in db.session.scalars(query))
+    listings: dict[int, list[Listing]] = {}
+    ids = [p.id for p in found.values()]
+    for start in range(0, len(ids), _QUERY_CHUNK):
+        query = (db.select(listing_patents.c.patent_id, Listing).join(Listing)
+                 .where(listing_patents.c.patent_id.in_(ids[start:start + _QUERY_CHUNK])))
+        for patent_id, listing in db.session.execute(query):
+            listings.setdefault(patent_id, []).append(listing)
+    for row in rows:
+        row.existing = found.get(row.canonical) if row.canonical else None
+        row.listings = listings.get(row.existing.id, []) if row.existing else []
+        row.listing_ids = [listing.id for listing in row.listings]
+    return found
+
+
+def check_against_database(rows: list[ParsedRow], centre: Organisation, publish_mode: str | None,
+                           today: date) -> None:
+    """Ownership, and with ``publish_mode`` what publishing each row would need."""
+    for row in rows:
+        if row.existing is not None and row.existing.centre_id != centre.id:
+            row.errors.append(_("Patent %(number)s belongs to another centre.", number=row.canonical))
+            row.existing = None  # never touch it, even in a rehearsal
+        if row.errors or row.data is None or not publish_mode:
+            continue
+        published = [x for x in row.listings if x.status == "published"]
+        # A patent already on a published listing keeps it: re-importing must not add a second.
+        row.list_it = not published
+        if publish_mode == "open":
+            _check_open(row, published, today)
+        elif row.list_it:
+            _check_negotiated(row, publish_mode)
+
+
+def _refuse(row: ParsedRow, exc: RuleError) -> None:
+    row.errors.append(rule_message(exc))
+
+
+def _check_negotiated(row: ParsedRow, mode: str) -> None:
+    if row.data.legal_status == "lapsed":
+        row.errors.append(_("Patent %(number)s has lapsed and cannot be offered.", number=row.canonical))
+    if row.existing is not None and row.existing.open_declaration is not None:
+        try:
+            check_licence_allowed(mode, open_licence_in_force=True)
+        except RuleError as exc:
+            _refuse(row, exc)
+
+
+def _check_open(row: ParsedRow, published: list[Listing], today: date) -> None:
+    """Every open-licence rule (DOMAIN.md §4) as declare_open_licence applies it, on the file's facts."""
+    if row.terms is None:
+        row.errors.append(_("%(column)s: %(problem)s", column=row.open_column,
+                            problem=_("A fee method is required to publish an open licence.")))
+        return
+    current = row.existing.open_declaration if row.existing is not None else None
+    if current is not None:
+        same = (current.fee_method, current.fee_amount_yuan, current.royalty_rate_pct, current.term_end) == (
+            row.terms.fee_method, row.terms.fee_amount_yuan, row.terms.royalty_rate_pct, row.terms.term_end)
+        if not same:
+            row.errors.append(_("An open licence is already in force on this patent; withdraw it first to "
+                                "announce new terms."))
+        return  # the same terms again: the declaration in force stands
+    data, patent = row.data, row.existing
+    standing = PatentStanding(
+        kind=row.kind, granted=data.grant_date is not None, valid=data.legal_status == "valid",
+        evaluation_report_ref=data.evaluation_report,
+        exclusive_or_sole_licence_in_force=patent is not None and exclusive_or_sole_licence_in_force(patent),
+        suspended=patent is not None and patent.suspended, annual_fees_unpaid=not data.annual_fees_paid,
+        pledged_without_consent=data.pledged and not data.pledgee_consent,
+        all_co_owners_consent=patent is None or not patent.co_owned or patent.co_owners_consent)
+    for refusal in open_licence_problems(standing):
+        _refuse(row, refusal)
+    last_day = last_day_of_protection(row.canonical, data.filing_date, data.extension_days)
+    try:
+        row.warnings = [rule_message(w) for w in check_open_licence_terms(row.terms, announced_on=today,
+                                                                          last_day_of_protection=last_day)]
+    except RuleError as exc:
+        _refuse(row, exc)
+    for listing in published:
+        for mode in ("exclusive", "sole"):
+            if mode in listing.modes:
+                try:
+                    check_licence_allowed(mode, open_licence_in_force=True)
+                except RuleError as exc:
+                    _refuse(row, exc)
+    row.declare = not row.errors

@@ -1,0 +1,59 @@
+"""``flask --app portal search apply|rebuild|verify``: the index's single writer and its checks."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+from flask.cli import AppGroup
+
+from portal import indexing
+from portal.extensions import db
+from search import IndexLocked
+
+search_cli = AppGroup("search", help="The full-text index: apply the change log, rebuild, verify.")
+
+
+@search_cli.command("apply")
+@click.option("--follow", is_flag=True, help="Keep running as the index writer, applying new changes.")
+@click.option("--interval", default=0.2, show_default=True, help="Seconds between polls with --follow.")
+def apply_command(follow: bool, interval: float):
+    """Apply pending changes once (or keep following the change log as a worker)."""
+    index = indexing.get_index()
+    while True:
+        try:
+            applied = indexing.apply_pending(index)
+        except IndexLocked:
+            # A rebuild holds the writer lock for its whole run: wait it out (or report it).
+            db.session.rollback()
+            if not follow:
+                raise click.ClickException("the index is locked by another writer (a rebuild?); try again") from None
+            time.sleep(interval)
+            continue
+        db.session.rollback()
+        if applied or not follow:
+            click.echo(f"applied {applied} change(s); last applied id {index.last_applied_id()}")
+        if not follow:
+            return
+        time.sleep(interval)
+
+
+@search_cli.command("rebuild")
+def rebuild_command():
+    """Rebuild the index from the database (swapped in atomically)."""
+    count = indexing.rebuild()
+    click.echo(f"rebuilt: {count} published listing(s) indexed")
+
+
+@search_cli.command("verify")
+def verify_command():
+    """Print missing / extra / stale counts; exit 1 when the index differs from the database."""
+    report = indexing.verify()
+    click.echo(f"missing {len(report.missing)} extra {len(report.extra)} stale {len(report.stale)}")
+    for name in ("missing", "extra", "stale"):
+        ids = getattr(report, name)
+        if ids:
+            click.echo(f"{name}: {', '.join(ids[:20])}{' …' if len(ids) > 20 else ''}")
+    if not report.ok:
+        sys.exit(1)

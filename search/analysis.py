@@ -1,0 +1,191 @@
+"""Chinese-aware analysis: jieba segmentation with a medical dictionary, Latin identifiers,
+CJK bigrams, and the Whoosh tokenizers built on them.
+
+Indexing and querying call the same functions here, so a query meets exactly the terms its
+documents were indexed under.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import warnings
+from collections.abc import Iterator
+from importlib import resources
+
+from whoosh.analysis import Token, Tokenizer
+
+from .normalise import CJK_RUN, WORD_RUN, WORD_SEPARATORS, normalise, normalise_with_offsets
+
+with warnings.catch_warnings():
+    # jieba imports pkg_resources when setuptools is installed, which warns that it is
+    # deprecated; that is jieba's business and must not turn into an error in our callers.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore", UserWarning)
+    import jieba
+
+
+def _read_data(name: str) -> list[list[str]]:
+    """Non-comment lines of a file in ``dictionary/``, split on whitespace."""
+    text = resources.files(__package__).joinpath("dictionary", name).read_text(encoding="utf-8")
+    return [line.split() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+# Stop words are dropped from title/body terms only. Single Chinese characters are NOT dropped
+# merely for being short, as Whoosh's StopFilter(minsize=2) would do with 癌, 药 or 针.
+STOP_WORDS = frozenset(normalise(word) for line in _read_data("stop_words.txt") for word in line)
+
+_segmenter: jieba.Tokenizer | None = None
+_segmenter_lock = threading.Lock()
+
+
+def segmenter() -> jieba.Tokenizer:
+    """The process-wide jieba tokenizer with the medical dictionary, created on first use.
+
+    A private ``jieba.Tokenizer`` (not jieba's global one) keeps our dictionary from leaking into
+    other users of jieba in the same process. Loading takes about a second, so it happens once,
+    under a lock, the first time anything is analysed.
+    """
+    global _segmenter
+    if _segmenter is None:
+        with _segmenter_lock:
+            if _segmenter is None:
+                jieba.setLogLevel(logging.WARNING)  # otherwise it prints "Building prefix dict…"
+                tokenizer = jieba.Tokenizer()
+                tokenizer.initialize()
+                for term, freq, tag in medical_terms():
+                    tokenizer.add_word(term, freq, tag)
+                _segmenter = tokenizer
+    return _segmenter
+
+
+def medical_terms() -> list[tuple[str, int, str | None]]:
+    """The entries of ``dictionary/medical_terms.txt`` as ``(normalised term, freq, tag)``."""
+    entries = []
+    for fields in _read_data("medical_terms.txt"):
+        freq = int(fields[1]) if len(fields) > 1 else 3000
+        entries.append((normalise(fields[0]), freq, fields[2] if len(fields) > 2 else None))
+    return entries
+
+
+def cjk_tokens(run: str) -> Iterator[tuple[str, int, int]]:
+    """Search-mode tokens of one run of CJK characters, as ``(term, start, end)``.
+
+    jieba's search mode adds the 2- and 3-character dictionary words inside a longer word; we
+    also add the longer ones, so that 冠状动脉支架 yields 冠状动脉 as well as 冠状, 动脉 and 支架.
+    """
+    tokenizer = segmenter()
+    freq = tokenizer.FREQ
+    for word, start, end in tokenizer.tokenize(run, mode="search"):
+        yield word, start, end
+        for size in range(4, len(word)):
+            for offset in range(len(word) - size + 1):
+                piece = word[offset : offset + size]
+                if freq.get(piece):
+                    yield piece, start + offset, start + offset + size
+
+
+def cjk_words(run: str) -> list[str]:
+    """The words of a CJK run in jieba's default (longest) segmentation, stop words removed."""
+    return [w for w, _, _ in segmenter().tokenize(run) if w not in STOP_WORDS]
+
+
+def word_terms(run: str) -> list[str]:
+    """Terms for one Latin/digit run: its parts and, when it has separators, the joined form,
+    so that ``pd-1`` yields ``pd``, ``1`` and ``pd1`` and matches a document that wrote ``PD1``.
+    """
+    parts = [p for p in WORD_SEPARATORS.split(run) if p]
+    if len(parts) > 1:
+        return [*parts, "".join(parts)]
+    return parts
+
+
+def analyse(text: str) -> Iterator[tuple[str, int, int]]:
+    """Index terms of already-normalised ``text`` as ``(term, start, end)`` in ``text``."""
+    spans = []
+    for match in CJK_RUN.finditer(text):
+        base = match.start()
+        spans.extend((w, base + s, base + e) for w, s, e in cjk_tokens(match.group()))
+    for match in WORD_RUN.finditer(text):
+        start, end = match.span()
+        spans.extend((term, start, end) for term in word_terms(match.group()))
+    spans.sort(key=lambda span: (span[1], -span[2]))
+    return ((term, s, e) for term, s, e in spans if term not in STOP_WORDS)
+
+
+def bigrams(text: str) -> Iterator[tuple[str, int, int, int]]:
+    """CJK bigrams and unigrams of normalised ``text`` as ``(term, position, start, end)``.
+
+    Bigram i of a run sits at position i, so a phrase query over consecutive bigrams matches
+    exactly the documents containing the query string. Each character is also indexed at the
+    same position, for single-character queries. Runs are two positions apart so that no phrase
+    matches across punctuation.
+    """
+    position = 0
+    for match in CJK_RUN.finditer(text):
+        run, base = match.group(), match.start()
+        for i, ch in enumerate(run):
+            yield ch, position + i, base + i, base + i + 1
+            if i + 1 < len(run):
+                yield run[i : i + 2], position + i, base + i, base + i + 2
+        position += len(run) + 2
+
+
+def run_bigrams(run: str) -> list[str]:
+    """The bigrams of one CJK run, or the run itself if it is a single character."""
+    return [run[i : i + 2] for i in range(len(run) - 1)] or [run]
+
+
+class _NormalisingTokenizer(Tokenizer):
+    """Shared Whoosh plumbing: normalise, produce spans, report original character offsets."""
+
+    def _spans(self, text: str) -> Iterator[tuple[str, int, int, int]]:
+        raise NotImplementedError
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        text, offsets = normalise_with_offsets(value)
+        if not tokenize:
+            spans: Iterator[tuple[str, int, int, int]] = iter([(text, 0, 0, len(text))])
+        else:
+            spans = self._spans(text)
+        for term, position, start, end in spans:
+            token.text = term
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = term
+            if positions:
+                token.pos = start_pos + position
+            if chars:
+                begin = offsets[start] if offsets else start
+                finish = offsets[end - 1] + 1 if offsets else end
+                token.startchar, token.endchar = start_char + begin, start_char + finish
+            yield token
+
+
+class ChineseTokenizer(_NormalisingTokenizer):
+    """Whoosh tokenizer for title and body: jieba search-mode words plus Latin identifiers."""
+
+    def _spans(self, text):
+        for position, (term, start, end) in enumerate(analyse(text)):
+            yield term, position, start, end
+
+
+class BigramTokenizer(_NormalisingTokenizer):
+    """Whoosh tokenizer for the ``bigrams`` field: CJK bigrams (and unigrams) only."""
+
+    def _spans(self, text):
+        return bigrams(text)

@@ -1,0 +1,152 @@
+"""On-disk layout of an index directory: generations and an atomically replaced pointer.
+
+``<path>/CURRENT`` names the live generation, a complete Whoosh index in ``<path>/gen-…``. A
+rebuild writes a new generation beside the live one and then replaces ``CURRENT`` with
+``os.replace`` (an atomic rename), so a reader sees either the old index or the new one, never
+a half-built one and never a missing directory — which renaming directories could not promise.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import uuid
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+
+from .errors import IndexDamaged
+from .schema import make_schema
+
+POINTER = "CURRENT"
+PREFIX = "gen-"
+
+
+def read_pointer(path: str) -> str | None:
+    """The name of the live generation, or None if ``path`` has no pointer yet."""
+    try:
+        with open(os.path.join(path, POINTER), encoding="ascii") as handle:
+            name = handle.read().strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IndexDamaged(f"cannot read {POINTER} in {path}: {exc}") from exc
+    if not name.startswith(PREFIX) or os.sep in name or (os.altsep and os.altsep in name):
+        raise IndexDamaged(f"{POINTER} in {path} does not name a generation: {name!r}")
+    return name
+
+
+class _TrackingStorage(FileStorage):
+    """File storage that remembers what it opened, so a failed read can close it all."""
+
+    def __init__(self, path: str):
+        super().__init__(path)
+        self.opened: list = []
+
+    def open_file(self, name, **kwargs):
+        handle = super().open_file(name, **kwargs)
+        self.opened.append(handle)
+        return handle
+
+    def close_opened(self) -> None:
+        for handle in self.opened:
+            if not handle.is_closed:
+                handle.close()
+
+
+def open_generation(path: str, name: str) -> whoosh_index.FileIndex:
+    """Open generation ``name``; raise :class:`IndexDamaged` if its TOC cannot be read.
+
+    The TOC is read once through a tracking storage first because Whoosh leaves the file open
+    when a corrupt TOC makes it raise.
+    """
+    directory = os.path.join(path, name)
+    schema = make_schema()
+    probe = _TrackingStorage(directory)
+    try:
+        whoosh_index.TOC.read(probe, whoosh_index._DEF_INDEX_NAME, schema=schema)
+        return whoosh_index.FileIndex(FileStorage(directory), schema=schema)
+    except Exception as exc:  # any failure to read the TOC means the same thing: damaged
+        raise IndexDamaged(f"cannot open {directory}: {exc!r}") from exc
+    finally:
+        probe.close_opened()
+
+
+def new_generation(path: str) -> tuple[str, str]:
+    """Create an empty Whoosh index in a new generation directory; return (name, directory)."""
+    name = f"{PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    directory = os.path.join(path, name)
+    os.makedirs(directory)
+    whoosh_index.create_in(directory, make_schema())
+    return name, directory
+
+
+def _write_temp_pointer(path: str, name: str) -> str:
+    temp = os.path.join(path, f"{POINTER}.{uuid.uuid4().hex}.tmp")
+    with open(temp, "w", encoding="ascii") as handle:
+        handle.write(name + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    return temp
+
+
+def switch_to(path: str, name: str) -> None:
+    """Make generation ``name`` the live one, atomically."""
+    temp = _write_temp_pointer(path, name)
+    os.replace(temp, os.path.join(path, POINTER))
+    _sync_directory(path)
+
+
+def publish_first(path: str, name: str) -> bool:
+    """Make ``name`` live only if no generation is live yet; False if another process won.
+
+    Several web workers may open a missing index at the same moment; a hard link fails if the
+    pointer already exists, so exactly one of them creates it.
+    """
+    temp = _write_temp_pointer(path, name)
+    try:
+        os.link(temp, os.path.join(path, POINTER))
+        return True
+    except FileExistsError:
+        return False
+    finally:
+        os.unlink(temp)
+        _sync_directory(path)
+
+
+def remove_generations(path: str, keep: set[str]) -> None:
+    """Delete generations not in ``keep`` and leftover temporary pointers.
+
+    The caller keeps the previous generation too: a reader in another process may have
+    resolved the pointer just before the switch and still be opening it.
+    """
+    for entry in os.listdir(path):
+        full = os.path.join(path, entry)
+        if entry.startswith(PREFIX) and entry not in keep:
+            shutil.rmtree(full, ignore_errors=True)
+        elif entry.startswith(f"{POINTER}.") and entry.endswith(".tmp"):
+            try:
+                if time.time() - os.path.getmtime(full) > 60:  # not one being written now
+                    os.unlink(full)
+            except OSError:
+                pass
+
+
+def looks_foreign(path: str) -> bool:
+    """True if ``path`` holds files that are not ours (e.g. a bare Whoosh index)."""
+    return any(not entry.startswith((PREFIX, POINTER)) for entry in os.listdir(path))
+
+
+def _sync_directory(path: str) -> None:
+    # Persist the rename itself; not possible (nor needed) on every platform.
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
