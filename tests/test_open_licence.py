@@ -160,3 +160,25 @@ def test_other_centre_cannot_withdraw_a_declaration(client, app, make, centre, s
     assert response.status_code == 404
     with app.app_context():
         assert db.session.get(OpenLicenceDeclaration, decl_id).withdrawn_on is None
+
+
+def test_recording_a_pledge_then_blocks_the_declaration(client, app, make, centre, staff):
+    patent = make.patent(centre)
+    response = post(client, f"/manage/patents/{patent.id}/facts", {"annual_fees_paid": "y", "pledged": "y"})
+    assert response.status_code == 302
+    response = declare(client, patent.id)
+    assert response.status_code == 400 and "质权人未同意" in response.get_data(as_text=True)
+    post(client, f"/manage/patents/{patent.id}/facts", {"annual_fees_paid": "y", "pledged": "y",
+                                                        "pledgee_consent": "y"})
+    assert declare(client, patent.id).status_code == 302
+    with app.app_context():
+        from portal.models import AuditEntry
+
+        assert db.session.query(AuditEntry).filter_by(kind="patent.facts_changed").count() == 2
+
+
+def test_patent_facts_of_another_centre_are_out_of_reach(client, auth, make, centre, other_centre_staff):
+    patent = make.patent(centre)
+    auth.login(other_centre_staff.email)
+    assert client.get(f"/manage/patents/{patent.id}/facts").status_code == 404
+    assert post(client, f"/manage/patents/{patent.id}/facts", {"pledged": "y"}).status_code == 404

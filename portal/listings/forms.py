@@ -6,7 +6,16 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -52,3 +61,15 @@ class WithdrawDeclarationForm(FlaskForm):
 
 class WithdrawListingForm(FlaskForm):
     reason = StringField(_l("Reason (optional)"), validators=[Length(max=500)])
+
+
+class PatentFactsForm(FlaskForm):
+    evaluation_report = StringField(_l("Patent evaluation report reference"), validators=[Length(max=100)])
+    annual_fees_paid = BooleanField(_l("Annual fees paid"))
+    pledged = BooleanField(_l("Pledged"))
+    pledgee_consent = BooleanField(_l("The pledgee consents to an open licence"))
+    suspended = BooleanField(_l("Suspended (ownership dispute or court preservation)"))
+    co_owned = BooleanField(_l("Co-owned"))
+    co_owners_consent = BooleanField(_l("Every co-owner consents to an open licence"))
+    exclusive_licence_until = DateField(_l("An exclusive or sole licence granted outside the portal runs until"),
+                                        validators=[Optional()])

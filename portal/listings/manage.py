@@ -15,7 +15,13 @@ from portal.errors import OperationError
 from portal.extensions import db
 from portal.forms import EmptyForm, choices
 from portal.listings import operations as ops
-from portal.listings.forms import DeclarationForm, ListingForm, WithdrawDeclarationForm, WithdrawListingForm
+from portal.listings.forms import (
+    DeclarationForm,
+    ListingForm,
+    PatentFactsForm,
+    WithdrawDeclarationForm,
+    WithdrawListingForm,
+)
 from portal.models import Listing, OpenLicenceDeclaration, Patent
 from portal.permissions import require
 from portal.rules import OpenLicenceTerms
@@ -144,6 +150,27 @@ def change_status(listing_id: int, action: str):
         flash({"publish": _("Listing published."), "withdraw": _("Listing withdrawn."),
                "conclude": _("Listing marked as concluded.")}[action], "success")
     return redirect(url_for("listings.detail", listing_id=listing.id))
+
+
+@bp.route("/patents/<int:patent_id>/facts", methods=["GET", "POST"])
+@require("manage_listings")
+def patent_facts(patent_id: int):
+    """The legal facts an open licence depends on: pledge, fees, disputes, co-owners, other licences."""
+    patent = own_patent(patent_id)
+    form = PatentFactsForm(obj=patent)
+    if form.validate_on_submit():
+        facts = {name: getattr(form, name).data for name in ops.PATENT_FACTS}
+        facts["evaluation_report"] = (facts["evaluation_report"] or "").strip() or None
+        try:
+            ops.update_patent_facts(patent, facts, current_user)
+        except OperationError as exc:
+            db.session.rollback()
+            form_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Patent facts saved."), "success")
+            return redirect(url_for("manage.declare", patent_id=patent.id))
+    return render_template("manage/patent_facts.html", form=form, patent=patent), (400 if form.errors else 200)
 
 
 @bp.route("/patents/<int:patent_id>/open-licence", methods=["GET", "POST"])

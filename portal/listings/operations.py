@@ -316,3 +316,21 @@ def withdraw_open_licence(declaration: OpenLicenceDeclaration, *, on: date, reas
     audit.record("open_licence.withdrawn", f"open licence on {declaration.patent.application_number} withdrawn",
                  target=declaration, actor=actor, data={"reason": reason[:500]})
     note_search_change(_listing_ids_of(declaration.patent))
+
+
+PATENT_FACTS = ("evaluation_report", "pledged", "pledgee_consent", "annual_fees_paid", "suspended", "co_owned",
+                "co_owners_consent", "exclusive_licence_until")
+
+
+def update_patent_facts(patent: Patent, facts: dict, actor: User | None) -> None:
+    """Record the legal facts the open-licence rules depend on (pledge, fees, disputes, co-owners,
+    an exclusive or sole licence granted outside the portal)."""
+    changed = {k: v for k, v in facts.items() if k in PATENT_FACTS and getattr(patent, k) != v}
+    if facts.get("pledgee_consent") and not facts.get("pledged", patent.pledged):
+        raise OperationError(_("Pledgee consent only applies to a pledged patent."), field="pledgee_consent")
+    for name, value in changed.items():
+        setattr(patent, name, value)
+    if changed:
+        audit.record("patent.facts_changed", f"{patent.application_number}: {', '.join(changed)}",
+                     target=patent, actor=actor, data={k: str(v) for k, v in changed.items()})
+        note_search_change(_listing_ids_of(patent))
