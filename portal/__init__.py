@@ -24,7 +24,7 @@ def create_app(config: object | None = None) -> Flask:
     configure_extensions(app)
     configure_blueprints(app)
     configure_templates(app)
-    configure_search(app)
+    configure_after_commit(app)
     configure_security_headers(app)
     configure_errorhandlers(app)
     configure_cli(app)
@@ -57,13 +57,16 @@ def configure_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
     from portal.api.views import bp as api_bp
     from portal.auth.views import bp as auth_bp
+    from portal.feeds.views import bp as feeds_bp
     from portal.listings.manage import bp as manage_bp
     from portal.listings.search import bp as search_bp
     from portal.listings.views import bp as listings_bp
     from portal.main.views import bp as main_bp
     from portal.patents.views import bp as patents_bp
+    from portal.requests.views import bp as requests_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, listings_bp, manage_bp, search_bp, api_bp, patents_bp):
+    for bp in (main_bp, auth_bp, admin_bp, listings_bp, manage_bp, search_bp, requests_bp, api_bp, patents_bp,
+               feeds_bp):
         app.register_blueprint(bp)
 
 
@@ -73,10 +76,12 @@ def configure_templates(app: Flask) -> None:
     register(app)
 
 
-def configure_search(app: Flask) -> None:
-    from portal.indexing import configure
+def configure_after_commit(app: Flask) -> None:
+    """Work that follows a committed request: the search writer (inline mode) and queued mail."""
+    from portal import indexing, notify
 
-    configure(app)
+    indexing.configure(app)
+    notify.configure(app)
 
 
 def configure_security_headers(app: Flask) -> None:

@@ -95,10 +95,28 @@ def demo_command(if_empty):
     load_demo(if_empty=if_empty, echo=click.echo)
 
 
+@click.command("send-mail")
+@click.option("--follow", is_flag=True, help="Keep running, sending new mail as it is queued.")
+def send_mail_command(follow: bool):
+    """Send queued e-mail (PORTAL_SMTP_*); failures stay queued and are retried."""
+    import time
+
+    from portal.notify import send_pending
+
+    while True:
+        sent = send_pending()
+        if sent or not follow:
+            click.echo(f"sent {sent} mail(s)")
+        if not follow:
+            return
+        time.sleep(5)
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(orgs_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(send_mail_command)
     from portal.patents.cli import patents_cli
     from portal.search_commands import search_cli
 

@@ -120,3 +120,14 @@ def ipc_subclass_title(subclass: str) -> str:
         return ""
     zh, en = entry
     return en if is_english() else zh
+
+REQUEST_STATUS_LABELS = {
+    "submitted": _l("Submitted"),
+    "under_review": _l("Under review"),
+    "negotiating": _l("Negotiating"),
+    "agreed": _l("Agreed"),
+    "declined": _l("Declined"),
+    "withdrawn": _l("Withdrawn by the enterprise"),
+}
+
+REQUEST_MODE_LABELS = {**MODE_LABELS, "open": _l("Open licence")}

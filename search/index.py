@@ -23,7 +23,7 @@ from whoosh.index import LockError
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
-from . import storage
+from . import bulk, storage
 from .errors import IndexDamaged, IndexLocked
 from .schema import META_ID, Document, document_fields, meta_fields
 from .searching import SearchQuery, SearchResult, run_search
@@ -178,19 +178,22 @@ class SearchIndex:
             raise
         return applied
 
-    def rebuild(self, documents: Iterable[Document], last_id: int, timeout: float | None = None) -> int:
+    def rebuild(self, documents: Iterable[Document], last_id: int, timeout: float | None = None,
+                processes: int = 1) -> int:
         """Index ``documents`` into a new generation and switch to it atomically; the index
         then records ``last_id`` as applied. Returns the number of documents indexed.
 
         The live index keeps serving searches meanwhile, and its write lock is held so that no
-        change can be applied to the generation being replaced.
+        change can be applied to the generation being replaced. ``processes`` > 1 analyses and
+        writes in that many worker processes (see :mod:`search.bulk`); the caller's process
+        only hands documents out, so it can go on reading them from a database meanwhile.
         """
         guard = self._writer(timeout)
         try:
             old = storage.read_pointer(self.path)
-            name, _ = storage.new_generation(self.path)
+            name, directory = storage.new_generation(self.path)
             try:
-                count = _fill(storage.open_generation(self.path, name), documents, last_id)
+                count = _fill(storage.open_generation(self.path, name), directory, documents, last_id, processes)
             except BaseException:
                 storage.remove_generations(self.path, keep={g for g in (old,) if g})
                 raise
@@ -261,22 +264,23 @@ def _fields_of(change: Change) -> dict[str, object] | None:
     return document_fields(change.document)
 
 
-def _fill(ix: whoosh_index.FileIndex, documents: Iterable[Document], last_id: int) -> int:
-    # Nobody else knows this generation yet, so its own lock is uncontended.
-    writer = ix.writer(limitmb=256)
-    seen: set[str] = set()
+def _fill(ix: whoosh_index.FileIndex, directory: str, documents: Iterable[Document], last_id: int,
+          processes: int) -> int:
+    # Nobody else knows this generation yet, so its own lock is uncontended. The documents go
+    # into segments written by search.bulk; this writer adds the metadata document and lists
+    # every segment in one table of contents.
+    writer = ix.writer()
     try:
-        for doc in documents:
-            if doc.doc_id in seen:
-                raise ValueError(f"duplicate doc_id in rebuild: {doc.doc_id!r}")
-            seen.add(doc.doc_id)
-            writer.add_document(**document_fields(doc))
+        segments, count = bulk.parallel_segments(directory, documents, processes)
         writer.add_document(**meta_fields(last_id))
-        writer.commit()
+        segments.append(writer._finalize_segment())
+        writer._commit_toc(segments)
+        writer._finish()
     except BaseException:
-        writer.cancel()
+        if not writer.is_closed:
+            writer.cancel()
         raise
-    return len(seen)
+    return count
 
 
 def move_aside_and_create(path: str | os.PathLike[str], **kwargs) -> SearchIndex:

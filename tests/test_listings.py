@@ -177,3 +177,14 @@ def test_expiry_shown_for_design_filed_after_2021(client, make, centre):
                          evaluation_report="PJ1")
     listing = make.listing(centre, [design])
     assert "2037-01-10" in client.get(f"/listings/{listing.id}").get_data(as_text=True)
+
+
+def test_reimport_keeping_some_ipc_symbols_updates_in_place(app, make, centre):
+    number = make.number()
+    make.patent(centre, number, ipc=["A61B 17/00", "A61F 2/82"])
+    make.patent(centre, number, ipc=["A61F 2/82", "A61M 25/01"])
+    with app.app_context():
+        from portal.models import Patent
+
+        patent = db.session.scalar(db.select(Patent).where(Patent.application_number == number))
+        assert patent.ipc == ["A61F 2/82", "A61M 25/01"]

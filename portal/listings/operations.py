@@ -105,6 +105,19 @@ def check_patent_data(data: PatentData) -> list[str]:
     return problems
 
 
+def set_patent_ipc(patent: Patent, symbols: list[str]) -> None:
+    """Replace the patent's IPC symbols, keeping the rows of symbols that stay: deleting and
+    re-inserting the same (patent, symbol) in one flush would hit the unique constraint, since
+    inserts are flushed before deletes."""
+    kept = {entry.symbol: entry for entry in patent.ipc_entries}
+    entries = []
+    for position, symbol in enumerate(symbols):
+        entry = kept.get(symbol) or PatentIPC(symbol=symbol, subclass=ipc_subclass(symbol))
+        entry.position = position
+        entries.append(entry)
+    patent.ipc_entries = entries
+
+
 def find_patent(application_number: str) -> Patent | None:
     canonical = parse_application_number(application_number).canonical
     return db.session.scalar(db.select(Patent).where(Patent.application_number == canonical))
@@ -132,8 +145,7 @@ def upsert_patent(centre: Organisation, data: PatentData, actor: User | None) ->
     for name, value in data.values.items():
         setattr(patent, name, value)
     if patent.ipc != data.ipc:
-        patent.ipc_entries = [PatentIPC(symbol=s, subclass=ipc_subclass(s), position=i)
-                              for i, s in enumerate(dict.fromkeys(data.ipc))]
+        set_patent_ipc(patent, list(dict.fromkeys(data.ipc)))
     db.session.flush()
     if not created:
         note_search_change(_listing_ids_of(patent))

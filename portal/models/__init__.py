@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see every table."""
 
 from portal.models.audit import AuditEntry
+from portal.models.deals import DEAL_KINDS, LICENCE_TYPES, RECORDAL_STATUSES, Deal, deal_patents
 from portal.models.listings import (
     FIELDS,
     LISTING_STATUSES,
@@ -11,11 +12,24 @@ from portal.models.listings import (
     SearchChange,
     listing_patents,
 )
+from portal.models.notifications import Notification, OutgoingMail
 from portal.models.orgs import EXCHANGE_BASES, ORG_KINDS, Organisation
 from portal.models.patents import LEGAL_STATUSES, VALUE_DIMENSIONS, Patent, PatentIPC
+from portal.models.requests import (
+    OPEN_STATUSES,
+    REQUEST_MODES,
+    REQUEST_STATUSES,
+    LicenceRequest,
+    OpenLicenceAcceptance,
+    RequestMessage,
+    RequestStatusChange,
+)
 from portal.models.users import ROLE_ORG_KINDS, ROLES, User
 
 __all__ = [
+    "DEAL_KINDS", "Deal", "LICENCE_TYPES", "LicenceRequest", "Notification", "OPEN_STATUSES", "OpenLicenceAcceptance",
+    "OutgoingMail", "RECORDAL_STATUSES", "REQUEST_MODES", "REQUEST_STATUSES", "RequestMessage", "RequestStatusChange",
+    "deal_patents",
     "AuditEntry", "EXCHANGE_BASES", "FIELDS", "LEGAL_STATUSES", "LISTING_STATUSES", "Listing", "MATURITIES", "MODES",
     "ORG_KINDS", "OpenLicenceDeclaration", "Organisation", "Patent", "PatentIPC", "ROLES", "ROLE_ORG_KINDS",
     "SearchChange", "User", "VALUE_DIMENSIONS", "listing_patents",

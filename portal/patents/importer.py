@@ -31,6 +31,7 @@ from portal.listings.operations import (
     declare_open_licence,
     note_search_change,
     publish_listing,
+    set_patent_ipc,
 )
 from portal.models import MODES, Organisation, Patent, PatentIPC, User
 from portal.patents.columns import FileProblem, read_table
@@ -150,20 +151,8 @@ def _update(row: ParsedRow) -> Patent:
         if getattr(patent, name) != value:
             setattr(patent, name, value)
     if patent.ipc != data.ipc:
-        _set_ipc(patent, data.ipc)
+        set_patent_ipc(patent, data.ipc)
     return patent
-
-
-def _set_ipc(patent: Patent, symbols: list[str]) -> None:
-    # Keep the rows of symbols that stay: deleting and re-inserting the same (patent, symbol) in
-    # one flush would hit the unique constraint, since inserts are flushed before deletes.
-    kept = {entry.symbol: entry for entry in patent.ipc_entries}
-    entries = []
-    for position, symbol in enumerate(symbols):
-        entry = kept.get(symbol) or PatentIPC(symbol=symbol, subclass=ipc_subclass(symbol))
-        entry.position = position
-        entries.append(entry)
-    patent.ipc_entries = entries
 
 
 def _insert_new(rows: list[ParsedRow], centre: Organisation) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 
-import jieba
 import pytest
+import rjieba
 
 from search.analysis import (
     STOP_WORDS,
@@ -124,5 +124,6 @@ def test_segmenter_is_private_and_created_once():
     for thread in threads:
         thread.join()
     assert len({id(s) for s in seen}) == 1
-    assert seen[0] is not jieba.dt
-    assert "冠状动脉支架" not in jieba.dt.FREQ  # the global jieba dictionary is untouched
+    assert seen[0] is not rjieba._DEFAULT_JIEBA
+    assert seen[0].has_word("冠状动脉支架")
+    assert not rjieba.has_word("冠状动脉支架")  # the module's default dictionary is untouched

@@ -1,0 +1,113 @@
+"""Serving feeds cheaply: a per-process cache of rendered feeds, and conditional GETs.
+
+Invalidation
+------------
+Every change to a listing, to one of its patents or to an open-licence declaration appends a row
+to ``search_changes`` in the same transaction (``listings.operations.note_search_change``): it is
+the change log the search index follows, and it tells the feeds just as well. A cached feed stays
+valid while the *state token* it was built under is unchanged:
+
+* ``(max(id), count(id))`` of ``search_changes`` — one small aggregate query per request.
+  ``max`` moves with every new change; ``count`` catches a transaction that committed *after* one
+  holding a higher id (PostgreSQL hands out sequence values at insert, not at commit, so a late
+  commit with a lower id would leave ``max`` where it was).
+* for a saved-search feed (``q``), also the last change id the search index has applied: the index
+  lags the commit by a moment, and a feed built while it lagged must be rebuilt once it catches up.
+
+The token is read *before* the feed is built, so a change committed during a build leaves the
+entry under the older token and the next request rebuilds it: never stale, at worst one rebuild
+too many. What changes outside the change log (a centre renamed straight in the database) is
+bounded by ``FEED_CACHE_SECONDS``: an older entry is rebuilt — with the same bytes and ETag if
+nothing changed, so readers still get 304.
+
+Each worker keeps its own cache (LRU, ``FEED_CACHE_SIZE`` feeds; 0 disables it). Workers never
+need to agree: the ETag is a hash of the bytes, the bytes depend only on the database, and so two
+workers that each built a feed send the same ``ETag`` and ``Last-Modified``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import Response, request
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models import SearchChange
+
+
+@dataclass(frozen=True)
+class RenderedFeed:
+    body: bytes
+    content_type: str
+    etag: str  # unquoted; strong
+    last_modified: datetime
+
+    @classmethod
+    def of(cls, body: bytes, content_type: str, last_modified: datetime) -> RenderedFeed:
+        return cls(body, content_type, hashlib.sha256(body).hexdigest()[:40], last_modified)
+
+
+def state_token() -> tuple[int, int]:
+    """``(max(id), count(id))`` of the change log, in one query."""
+    last, count = db.session.execute(select(func.max(SearchChange.id), func.count(SearchChange.id))).one()
+    return last or 0, count
+
+
+class FeedCache:
+    """Rendered feeds by key, valid while their state token is unchanged (see the module doc)."""
+
+    def __init__(self, size: int = 256, max_seconds: float | None = 3600,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.size = size
+        self.max_seconds = max_seconds
+        self.clock = clock
+        self.hits = 0
+        self.builds = 0
+        self._entries: OrderedDict[Hashable, tuple[Hashable, float, RenderedFeed]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, state: Hashable, build: Callable[[], RenderedFeed]) -> RenderedFeed:
+        """The cached feed for ``key`` if it was built under ``state``, else ``build()`` it.
+
+        ``build`` runs outside the lock: two threads missing together both build (same bytes),
+        rather than one waiting on the other's database queries.
+        """
+        now = self.clock()
+        with self._lock:
+            item = self._entries.get(key)
+            if item is not None and item[0] == state and (
+                    self.max_seconds is None or now - item[1] < self.max_seconds):
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return item[2]
+        feed = build()
+        with self._lock:
+            self.builds += 1
+            if self.size > 0:
+                self._entries[key] = (state, now, feed)
+                self._entries.move_to_end(key)
+                while len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+        return feed
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def feed_response(feed: RenderedFeed, max_age: int) -> Response:
+    """The feed with its validators, or 304 when the request's If-None-Match / If-Modified-Since
+    says the reader already has it (If-None-Match wins when both are sent, as RFC 9110 asks)."""
+    response = Response(feed.body, content_type=feed.content_type)
+    response.set_etag(feed.etag)
+    response.last_modified = feed.last_modified
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    return response.make_conditional(request)

@@ -1,0 +1,40 @@
+"""Forms of the request pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from portal.forms import choices
+from portal.labels import REQUEST_STATUS_LABELS
+
+
+class RequestForm(FlaskForm):
+    mode = SelectField(_l("Mode wanted"), validators=[InputRequired()], validate_choice=False)
+    intended_use = TextAreaField(_l("Intended use"), validators=[InputRequired(), Length(max=5000)])
+    products = TextAreaField(_l("Products"), validators=[Length(max=5000)])
+    region = StringField(_l("Region"), validators=[Length(max=200)])
+    scale = StringField(_l("Expected scale"), validators=[Length(max=200)])
+    proposed_terms = TextAreaField(_l("Proposed terms"), validators=[Length(max=5000)])
+    message = TextAreaField(_l("Message to the centre"), validators=[Length(max=5000)])
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(_l("Message"), validators=[InputRequired(), Length(max=5000)])
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(_l("New status"), choices=choices(REQUEST_STATUS_LABELS.items()),
+                         validators=[InputRequired()])
+    reason = StringField(_l("Reason (required when declining)"), validators=[Length(max=500)])
+
+
+class TakeOpenLicenceForm(FlaskForm):
+    name = StringField(_l("Licensee (company name)"), validators=[InputRequired(), Length(max=200)])
+    address = StringField(_l("Address"), validators=[InputRequired(), Length(max=300)])
+    contact = StringField(_l("Contact person and telephone"), validators=[InputRequired(), Length(max=200)])
+    # The confirmation is a field of its own so that nobody takes a licence by accident.
+    confirm = SelectField(_l("I accept the published terms"), choices=choices([("", "—"), ("yes", _l("Yes"))]),
+                          validators=[InputRequired()])
