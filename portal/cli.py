@@ -112,11 +112,28 @@ def send_mail_command(follow: bool):
         time.sleep(5)
 
 
+deals_cli = AppGroup("deals", help="Deals: recordal reminders.")
+
+
+@deals_cli.command("remind")
+@click.option("--within", default=14, show_default=True, help="Warn about recordals due within this many days.")
+def deals_remind(within: int):
+    """Notify centre staff of CNIPA recordals falling due (run daily, e.g. from cron)."""
+    from datetime import date
+
+    from portal.deals.operations import send_recordal_reminders
+
+    count = send_recordal_reminders(date.today(), within)
+    db.session.commit()
+    click.echo(f"reminded about {count} deal(s)")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(orgs_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(send_mail_command)
+    app.cli.add_command(deals_cli)
     from portal.patents.cli import patents_cli
     from portal.search_commands import search_cli
 

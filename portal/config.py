@@ -72,6 +72,8 @@ class Config:
         # The single-process development server applies the search change log after each commit;
         # under gunicorn a separate `flask search apply --follow` worker does it.
         self.SEARCH_APPLY_INLINE = _env("SEARCH_APPLY_INLINE", "1") == "1"
+        # Links in mail sent by commands and workers, outside any request.
+        self.BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
         self.SMTP_HOST = _env("SMTP_HOST")
         self.SMTP_PORT = int(_env("SMTP_PORT", "25") or 25)
         self.SMTP_USER = _env("SMTP_USER")

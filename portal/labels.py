@@ -131,3 +131,19 @@ REQUEST_STATUS_LABELS = {
 }
 
 REQUEST_MODE_LABELS = {**MODE_LABELS, "open": _l("Open licence")}
+
+DEAL_MODE_LABELS = {
+    "exclusive": _l("Exclusive licence"),
+    "sole": _l("Sole licence"),
+    "ordinary": _l("Ordinary licence"),
+    "open": _l("Open licence"),
+    "assignment": _l("Assignment"),
+    "equity": _l("Equity contribution"),
+}
+
+RECORDAL_STATUS_LABELS = {
+    "not_filed": _l("Not filed"),
+    "filed": _l("Filed"),
+    "recorded": _l("Recorded"),
+    "refused": _l("Refused"),
+}

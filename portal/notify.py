@@ -24,6 +24,7 @@ TEXTS = {
     "request.status": _l("The licence request on “%(listing)s” is now: %(status)s."),
     "request.message": _l("New message on the licence request for “%(listing)s”."),
     "open_licence.taken": _l("%(company)s took the open licence on patent %(patent)s."),
+    "deal.recordal_due": _l("The CNIPA recordal of the deal with %(company)s is due on %(due)s."),
 }
 
 
@@ -41,7 +42,7 @@ def notify(users: list[User], kind: str, params: dict, endpoint: str, **url_valu
     """Tell ``users``: one in-app notification each and, with SMTP configured, a queued e-mail."""
     if kind not in TEXTS:
         raise KeyError(kind)
-    link = url_for(endpoint, **url_values)
+    link = _url(endpoint, **url_values)
     smtp = bool(current_app.config.get("SMTP_HOST"))
     for user in {u.id: u for u in users}.values():
         if not user.active:
@@ -51,10 +52,18 @@ def notify(users: list[User], kind: str, params: dict, endpoint: str, **url_valu
             with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
                 text = render(kind, params)
                 subject = gettext("[Medical patent licensing] %(text)s", text=text[:120])
-                body = text + "\n\n" + url_for(endpoint, _external=True, **url_values)
+                body = text + "\n\n" + _url(endpoint, _external=True, **url_values)
             db.session.add(OutgoingMail(to_address=user.email, subject=subject, body=body))
             if has_request_context():
                 g.mail_queued = True
+
+
+def _url(endpoint: str, **values) -> str:
+    """url_for in a request, or against PORTAL_BASE_URL in commands and workers."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        return url_for(endpoint, **values)
 
 
 def unread_count(user: User) -> int:

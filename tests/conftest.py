@@ -12,11 +12,16 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import text
 
 from portal import create_app
 from portal.config import TestConfig, sqlalchemy_url
 from portal.extensions import db
+
+# Deterministic property tests, and no per-example deadline: CI machines are shared and slow.
+settings.register_profile("portal", deadline=None, derandomize=True, print_blob=True)
+settings.load_profile("portal")
 
 PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
 PASSWORD = "violet-harbour-lantern"

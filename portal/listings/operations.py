@@ -266,12 +266,14 @@ def conclude_listing(listing: Listing, actor: User | None) -> None:
 # ---------------------------------------------------------------- open licence
 
 def exclusive_or_sole_licence_in_force(patent: Patent) -> bool:
-    """Whether an exclusive or sole licence binds the patent today.
+    """Whether an exclusive or sole licence binds the patent today: one recorded as a deal, or one
+    granted outside the portal that the centre recorded on the patent."""
+    from portal.deals.operations import exclusive_deal_overlaps
 
-    The centre records licences granted outside the portal on the patent; deals recorded in the
-    portal are added to this one function when the deals area exists.
-    """
-    return patent.exclusive_licence_until is not None and patent.exclusive_licence_until >= date.today()
+    today = date.today()
+    if patent.exclusive_licence_until is not None and patent.exclusive_licence_until >= today:
+        return True
+    return patent.id is not None and exclusive_deal_overlaps(patent, today, today)
 
 
 def patent_standing(patent: Patent) -> PatentStanding:

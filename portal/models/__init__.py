@@ -1,7 +1,8 @@
 """All models, imported here so Alembic and the app see every table."""
 
 from portal.models.audit import AuditEntry
-from portal.models.deals import DEAL_KINDS, LICENCE_TYPES, RECORDAL_STATUSES, Deal, deal_patents
+from portal.models.deals import DEAL_KINDS, LICENCE_TYPES, RECORDAL_STATUSES, Deal, DealPayment, deal_patents
+from portal.models.events import EVENT_KINDS, Event, EventAttendance, event_listings
 from portal.models.listings import (
     FIELDS,
     LISTING_STATUSES,
@@ -27,9 +28,11 @@ from portal.models.requests import (
 from portal.models.users import ROLE_ORG_KINDS, ROLES, User
 
 __all__ = [
-    "DEAL_KINDS", "Deal", "LICENCE_TYPES", "LicenceRequest", "Notification", "OPEN_STATUSES", "OpenLicenceAcceptance",
+    "DEAL_KINDS", "Deal", "DealPayment", "LICENCE_TYPES", "LicenceRequest", "Notification", "OPEN_STATUSES",
+    "OpenLicenceAcceptance",
     "OutgoingMail", "RECORDAL_STATUSES", "REQUEST_MODES", "REQUEST_STATUSES", "RequestMessage", "RequestStatusChange",
     "deal_patents",
+    "EVENT_KINDS", "Event", "EventAttendance", "event_listings",
     "AuditEntry", "EXCHANGE_BASES", "FIELDS", "LEGAL_STATUSES", "LISTING_STATUSES", "Listing", "MATURITIES", "MODES",
     "ORG_KINDS", "OpenLicenceDeclaration", "Organisation", "Patent", "PatentIPC", "ROLES", "ROLE_ORG_KINDS",
     "SearchChange", "User", "VALUE_DIMENSIONS", "listing_patents",

@@ -50,8 +50,53 @@ class Deal(db.Model):
     recordal_due: Mapped[date | None]
     recordal_number: Mapped[str | None] = mapped_column(String(60))
     recordal_date: Mapped[date | None]
+    recordal_refusal_reason: Mapped[str | None] = mapped_column(String(500))
+    recordal_reminded_on: Mapped[date | None]
+    signed_date: Mapped[date | None]
+    # An assignment takes effect on its CNIPA registration (Patent Law Art 10): it counts from then.
+    registration_date: Mapped[date | None]
+    gross_income_yuan: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    deductions_yuan: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     licensor: Mapped[Organisation] = relationship(foreign_keys=[licensor_id])
     licensee: Mapped[Organisation] = relationship(foreign_keys=[licensee_id])
     patents: Mapped[list[Patent]] = relationship(secondary=deal_patents)
+    payments: Mapped[list[DealPayment]] = relationship(back_populates="deal", order_by="DealPayment.paid_on",
+                                                       cascade="all, delete-orphan")
+
+    @property
+    def mode(self) -> str:
+        """exclusive / sole / ordinary / open / assignment / equity, as people name deals."""
+        if self.kind != "licence":
+            return self.kind
+        return "open" if self.open_licence else (self.licence_type or "ordinary")
+
+    @property
+    def concluded_on(self) -> date | None:
+        """The day the deal counts from: an assignment's registration, otherwise the effective date."""
+        return self.registration_date if self.kind == "assignment" else self.effective_date
+
+    @property
+    def received_yuan(self) -> Decimal:
+        return sum((p.amount_yuan for p in self.payments), Decimal(0))
+
+    @property
+    def net_income_yuan(self) -> Decimal | None:
+        if self.gross_income_yuan is None:
+            return None
+        return self.gross_income_yuan - (self.deductions_yuan or 0)
+
+
+class DealPayment(db.Model):
+    """An amount actually received (实际到账), with its date."""
+
+    __tablename__ = "deal_payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    paid_on: Mapped[date]
+    amount_yuan: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+
+    deal: Mapped[Deal] = relationship(back_populates="payments")

@@ -1,0 +1,161 @@
+"""Deals: a centre's list, recording one (from an agreed request or directly), the deal page with
+payments, recordal and registration, and the recordal watchlist."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from portal.auth.views import form_error
+from portal.deals import operations as ops
+from portal.deals.forms import DealForm, PaymentForm, RecordalForm, RegistrationForm
+from portal.errors import OperationError
+from portal.extensions import db
+from portal.forms import choices
+from portal.models import AuditEntry, Deal, LicenceRequest, Organisation, Patent
+from portal.permissions import require
+
+bp = Blueprint("deals", __name__, url_prefix="/deals")
+
+
+def visible_deal(deal_id: int) -> Deal:
+    """The licensor centre's staff and the licensee's members see a deal; nobody else."""
+    deal = db.session.get(Deal, deal_id)
+    if deal is None or current_user.organisation_id not in (deal.licensor_id, deal.licensee_id):
+        abort(404)
+    if current_user.organisation_id == deal.licensor_id and not current_user.can("record_deals"):
+        abort(404)
+    return deal
+
+
+def own_deal(deal_id: int) -> Deal:
+    deal = db.session.get(Deal, deal_id)
+    if deal is None or deal.licensor_id != current_user.organisation_id:
+        abort(404)
+    return deal
+
+
+@bp.get("/")
+@require("record_deals")
+def index():
+    """The centre's deals, newest first."""
+    deals = db.paginate(db.select(Deal).where(Deal.licensor_id == current_user.organisation_id)
+                        .order_by(Deal.effective_date.desc(), Deal.id.desc()), per_page=50, error_out=False)
+    overdue, soon = ops.recordal_watchlist(current_user.organisation_id, date.today())
+    return render_template("deals/index.html", page=deals, overdue=overdue, soon=soon)
+
+
+@bp.get("/recordal")
+@require("record_deals")
+def recordal():
+    """Recordals overdue or due within 30 days."""
+    overdue, soon = ops.recordal_watchlist(current_user.organisation_id, date.today())
+    return render_template("deals/recordal.html", overdue=overdue, soon=soon)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("record_deals")
+def new():
+    """Record a deal; ``?request=<id>`` pre-fills it from an agreed request."""
+    source = None
+    if request.args.get("request", "").isdigit():
+        source = db.session.get(LicenceRequest, int(request.args["request"]))
+        if source is None or source.listing.centre_id != current_user.organisation_id:
+            abort(404)
+    form = DealForm()
+    enterprises = db.session.scalars(db.select(Organisation).where(Organisation.kind == "enterprise")
+                                     .order_by(Organisation.name_zh)).all()
+    form.licensee.choices = choices((o.code, f"{o.name_zh} ({o.credit_code or o.code})") for o in enterprises)
+    form.patents.choices = choices(db.session.execute(
+        db.select(Patent.id, Patent.application_number).where(Patent.centre_id == current_user.organisation_id)
+        .order_by(Patent.id.desc()).limit(1000)).all())
+    if request.method == "GET" and source is not None:
+        form.mode.data = source.mode
+        form.licensee.data = source.enterprise.code
+        form.patents.data = [p.id for p in source.listing.patents]
+    if form.validate_on_submit():
+        licensee = db.session.scalar(db.select(Organisation).where(Organisation.code == form.licensee.data))
+        patents = db.session.scalars(db.select(Patent).where(Patent.id.in_(form.patents.data or []),
+                                                             Patent.centre_id == current_user.organisation_id)).all()
+        payments = [(form.paid_on.data, form.paid_amount.data)] if form.paid_amount.data else []
+        data = ops.DealData(
+            mode=form.mode.data, licensee=licensee, patents=list(patents), effective_date=form.effective_date.data,
+            contract_amount_yuan=form.contract_amount_yuan.data, term_end=form.term_end.data,
+            signed_date=form.signed_date.data, registration_date=form.registration_date.data,
+            gross_income_yuan=form.gross_income_yuan.data, deductions_yuan=form.deductions_yuan.data,
+            listing=source.listing if source else None, source_request=source, payments=payments)
+        try:
+            deal = ops.record_deal(current_user.organisation, data, current_user)
+        except OperationError as exc:
+            db.session.rollback()
+            form_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Deal recorded. Record it with CNIPA by %(due)s.", due=deal.recordal_due.isoformat()), "success")
+            return redirect(url_for("deals.detail", deal_id=deal.id))
+    return render_template("deals/new.html", form=form, source=source), (400 if form.errors else 200)
+
+
+@bp.get("/<int:deal_id>")
+@login_required
+def detail(deal_id: int):
+    """The deal: parties, patents, amounts received, income, recordal, its history."""
+    deal = visible_deal(deal_id)
+    history = db.session.scalars(db.select(AuditEntry).where(AuditEntry.target_type == "deals",
+                                                             AuditEntry.target_id == deal.id)
+                                 .order_by(AuditEntry.id)).all()
+    return render_template("deals/detail.html", deal=deal, history=history, payment_form=PaymentForm(),
+                           recordal_form=RecordalForm(), registration_form=RegistrationForm(),
+                           manage=deal.licensor_id == current_user.organisation_id)
+
+
+def _act(deal: Deal, action, success: str):
+    try:
+        action()
+    except OperationError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return redirect(url_for("deals.detail", deal_id=deal.id))
+
+
+@bp.post("/<int:deal_id>/payments")
+@require("record_deals")
+def add_payment(deal_id: int):
+    deal = own_deal(deal_id)
+    form = PaymentForm()
+    if not form.validate_on_submit():
+        flash(_("A payment needs a date and an amount above zero."), "danger")
+        return redirect(url_for("deals.detail", deal_id=deal.id))
+    return _act(deal, lambda: ops.add_payment(deal, form.paid_on.data, form.amount_yuan.data, current_user),
+                _("Payment recorded."))
+
+
+@bp.post("/<int:deal_id>/recordal")
+@require("record_deals")
+def update_recordal(deal_id: int):
+    deal = own_deal(deal_id)
+    form = RecordalForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a valid recordal status."), "danger")
+        return redirect(url_for("deals.detail", deal_id=deal.id))
+    return _act(deal, lambda: ops.update_recordal(deal, form.status.data, current_user, number=form.number.data,
+                                                  recorded_on=form.recorded_on.data, reason=form.reason.data),
+                _("Recordal updated."))
+
+
+@bp.post("/<int:deal_id>/registration")
+@require("record_deals")
+def register(deal_id: int):
+    deal = own_deal(deal_id)
+    form = RegistrationForm()
+    if not form.validate_on_submit():
+        flash(_("Give the registration date."), "danger")
+        return redirect(url_for("deals.detail", deal_id=deal.id))
+    return _act(deal, lambda: ops.register_assignment(deal, form.registration_date.data, current_user),
+                _("Registration recorded."))
