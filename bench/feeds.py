@@ -1,16 +1,18 @@
 """Requests per second for an unchanged feed under gunicorn, next to a trivial Flask view.
 
-    .venv/bin/python bench/feeds.py [--listings 500] [--workers 2] [--duration 10] [--connections 8]
+    .venv/bin/python bench/feeds.py [--listings 500] [--workers 2] [--duration 5] [--rounds 3]
+                                    [--connections 8] [--python-client]
 
 Fills a temporary SQLite database (``TestConfig``) with published listings through the listing
 operations, builds the search index, then starts gunicorn on 127.0.0.1 with ``bench_app()`` from
 this module: the portal plus one trivial view (``/_bench/trivial``) that exists only here, and a
-header naming the worker that answered. After warming every worker it measures, each for
-``--duration`` seconds, with ``wrk`` when it is installed (else a thread pool of keep-alive
-``http.client`` connections): the trivial view, the 50-entry Atom and RSS feeds, a filtered feed,
-a saved-search feed, and a reader's revalidation (If-None-Match → 304). A second server with the
-feed cache switched off (``FEED_CACHE_SIZE=0``) shows what the cache saves. Prints requests/s and
-each one's ratio to the trivial view, and checks that every worker sent the same ETag.
+header naming the worker that answered. After warming every worker (and checking that they all
+send the same ETag) it measures the trivial view, the 50-entry Atom and RSS feeds, a filtered
+feed, a saved-search feed and a reader's revalidation (If-None-Match → 304), ``--duration``
+seconds each, in ``--rounds`` interleaved rounds so that background load hits all alike; with
+``wrk`` when it is installed, else a thread pool of keep-alive ``http.client`` connections. A
+second server with the feed cache off (``FEED_CACHE_SIZE=0``) shows what the cache saves. Prints
+median requests/s and the median ratio to the trivial view measured in the same round.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import random
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -165,16 +168,32 @@ def request(port: int, path: str, headers: dict | None = None) -> tuple[int, dic
         conn.close()
 
 
-def warm(port: int, path: str, rounds: int = 40) -> tuple[set[str], set[str], int]:
-    """Request ``path`` until every worker has built it; return the ETags and workers seen."""
-    etags, workers, size = set(), set(), 0
-    for _ in range(rounds):
-        status, headers, body = request(port, path)
-        assert status == 200, (path, status, body[:200])
-        etags.add(headers.get("ETag", ""))
-        workers.add(headers.get("X-Bench-Worker", ""))
-        size = len(body)
-    return etags, workers, size
+def warm(port: int, path: str, workers: int, rounds: int = 400) -> tuple[set[str], set[str], int]:
+    """Request ``path``, several at a time, until every worker has answered (and so built the
+    feed) at least twice; return the ETags and the workers seen, and the body's size."""
+    etags, seen, sizes, lock = set(), {}, set(), threading.Lock()
+    remaining = [rounds]
+
+    def run() -> None:
+        while True:
+            with lock:
+                if remaining[0] <= 0 or (len(seen) >= workers and min(seen.values()) >= 2):
+                    return
+                remaining[0] -= 1
+            status, headers, body = request(port, path)
+            assert status == 200, (path, status, body[:200])
+            with lock:
+                etags.add(headers.get("ETag", ""))
+                worker = headers.get("X-Bench-Worker", "")
+                seen[worker] = seen.get(worker, 0) + 1
+                sizes.add(len(body))
+
+    threads = [threading.Thread(target=run) for _ in range(2 * workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return etags, set(seen), max(sizes)
 
 
 def load_wrk(port: int, path: str, seconds: int, connections: int, headers: dict) -> float:
@@ -217,11 +236,22 @@ def load_threads(port: int, path: str, seconds: int, connections: int, headers: 
     return sum(counts) / (time.monotonic() - started)
 
 
+def measure(port: int, targets: list[tuple[str, str, dict]], args, load) -> dict[str, list[float]]:
+    """Each target for ``--duration`` seconds, round after round, interleaved with the others so
+    that a change in the machine's background load hits all of them alike."""
+    results: dict[str, list[float]] = {label: [] for label, _, _ in targets}
+    for _ in range(args.rounds):
+        for label, path, headers in targets:
+            results[label].append(load(port, path, args.duration, args.connections, headers))
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--listings", type=int, default=500)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--duration", type=int, default=5, help="seconds per measurement")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are printed")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--python-client", action="store_true", help="use the thread pool even if wrk exists")
     args = parser.parse_args()
@@ -232,45 +262,47 @@ def main() -> None:
     try:
         started = time.monotonic()
         seed(instance, args.listings)
-        print(f"seeded {args.listings} published listings in {time.monotonic() - started:.1f}s ({instance})")
-        print(f"gunicorn: {args.workers} sync workers on 127.0.0.1; load: {client}, {args.connections} connections, "
-              f"{args.duration}s each; {os.cpu_count()} CPUs shared by server and client\n")
+        print(f"seeded {args.listings} published listings in {time.monotonic() - started:.1f}s")
+        print(f"gunicorn: {args.workers} sync workers on 127.0.0.1; load: {client}, {args.connections} connections; "
+              f"{args.rounds} interleaved rounds of {args.duration}s per target; {os.cpu_count()} CPUs shared by "
+              f"server and client (load average before: {os.getloadavg()[0]:.1f})\n")
 
+        trivial = ("trivial Flask view", "/_bench/trivial", {})
         targets = [
-            ("trivial Flask view", "/_bench/trivial", {}),
+            trivial,
             ("feed: all listings, Atom", "/feeds/listings.atom", {}),
             ("feed: all listings, RSS", "/feeds/listings.rss", {}),
             ("feed: field + mode filter, Atom", "/feeds/listings.atom?field=surgery&mode=ordinary", {}),
             ("feed: saved search q=支架, Atom", "/feeds/listings.atom?q=%E6%94%AF%E6%9E%B6", {}),
         ]
-        results = []
         process, port = start_server(instance, args.workers, None)
         try:
-            for label, path, headers in targets:
-                etags, workers, size = warm(port, path)
-                if path.startswith("/feeds/"):
-                    assert len(etags) == 1, f"workers disagree on the ETag of {path}: {etags}"
-                    print(f"  {path}: {size:,} bytes, one ETag {next(iter(etags))} from {len(workers)} workers")
-                results.append((label, load(port, path, args.duration, args.connections, headers)))
-            etag = next(iter(warm(port, "/feeds/listings.atom", 4)[0]))
-            results.append(("feed: revalidation If-None-Match → 304",
-                            load(port, "/feeds/listings.atom", args.duration, args.connections,
-                                 {"If-None-Match": etag})))
+            for _, path, _ in targets[1:]:
+                etags, workers, size = warm(port, path, args.workers)
+                assert len(etags) == 1, f"workers disagree on the ETag of {path}: {etags}"
+                print(f"  {path}: {size:,} bytes, one ETag {next(iter(etags))} from {len(workers)} workers")
+            etag = next(iter(warm(port, "/feeds/listings.atom", args.workers)[0]))
+            targets.append(("feed: revalidation If-None-Match → 304", "/feeds/listings.atom",
+                            {"If-None-Match": etag}))
+            cached = measure(port, targets, args, load)
         finally:
             stop_server(process)
 
         process, port = start_server(instance, args.workers, 0)
         try:
-            warm(port, "/feeds/listings.atom", 4)
-            results.append(("feed: all listings, Atom, cache OFF",
-                            load(port, "/feeds/listings.atom", args.duration, args.connections, {})))
+            uncached = measure(port, [trivial, ("feed: all listings, Atom, cache OFF", "/feeds/listings.atom", {})],
+                               args, load)
         finally:
             stop_server(process)
 
-        trivial = results[0][1]
-        print(f"\n{'':44}{'requests/s':>12}{'vs trivial':>12}")
-        for label, rps in results:
-            print(f"{label:44}{rps:12,.0f}{rps / trivial:12.2f}")
+        print(f"\n{'':44}{'requests/s':>12}{'vs trivial':>12}   (medians; ratio per round)")
+        for results in (cached, uncached):
+            base = results[trivial[0]]
+            for label, values in results.items():
+                if label == trivial[0] and results is uncached:
+                    continue
+                ratio = statistics.median(v / b for v, b in zip(values, base, strict=True))
+                print(f"{label:44}{statistics.median(values):12,.0f}{ratio:12.2f}")
     finally:
         shutil.rmtree(instance, ignore_errors=True)
 

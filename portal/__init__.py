@@ -57,6 +57,8 @@ def configure_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
     from portal.api.views import bp as api_bp
     from portal.auth.views import bp as auth_bp
+    from portal.deals.views import bp as deals_bp
+    from portal.events.views import bp as events_bp
     from portal.feeds.views import bp as feeds_bp
     from portal.listings.manage import bp as manage_bp
     from portal.listings.search import bp as search_bp
@@ -65,8 +67,8 @@ def configure_blueprints(app: Flask) -> None:
     from portal.patents.views import bp as patents_bp
     from portal.requests.views import bp as requests_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, listings_bp, manage_bp, search_bp, requests_bp, api_bp, patents_bp,
-               feeds_bp):
+    for bp in (main_bp, auth_bp, admin_bp, listings_bp, manage_bp, search_bp, requests_bp, deals_bp, api_bp, patents_bp,
+               feeds_bp, events_bp):
         app.register_blueprint(bp)
 
 

@@ -283,6 +283,8 @@ def parallel_segments(directory: str, documents: Iterable[Document], processes: 
             if worker.is_alive():
                 worker.kill()
                 worker.join()
+        # Jobs nobody will read must not keep this process waiting at exit.
+        jobs.cancel_join_thread()
         jobs.close()
         results.close()
 

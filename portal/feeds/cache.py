@@ -13,6 +13,8 @@ valid while the *state token* it was built under is unchanged:
   commit with a lower id would leave ``max`` where it was).
 * for a saved-search feed (``q``), also the last change id the search index has applied: the index
   lags the commit by a moment, and a feed built while it lagged must be rebuilt once it catches up.
+  Reading it opens an index searcher, so :class:`IndexMark` re-reads it at most once every
+  ``FEED_INDEX_CHECK_SECONDS`` (1 s): a saved-search feed may trail its index by that second more.
 
 The token is read *before* the feed is built, so a change committed during a build leaves the
 entry under the older token and the next request rebuilds it: never stale, at worst one rebuild
@@ -54,10 +56,36 @@ class RenderedFeed:
         return cls(body, content_type, hashlib.sha256(body).hexdigest()[:40], last_modified)
 
 
+STATE_QUERY = select(func.max(SearchChange.id), func.count(SearchChange.id))
+
+
 def state_token() -> tuple[int, int]:
-    """``(max(id), count(id))`` of the change log, in one query."""
-    last, count = db.session.execute(select(func.max(SearchChange.id), func.count(SearchChange.id))).one()
+    """``(max(id), count(id))`` of the change log, in one query.
+
+    Run on the session's connection as a Core statement: this is the whole cost of serving a
+    cached feed, and the ORM's result machinery would be most of it.
+    """
+    last, count = db.session.connection().execute(STATE_QUERY).one()
     return last or 0, count
+
+
+class IndexMark:
+    """The search index's last applied change id, read at most once every ``seconds``."""
+
+    def __init__(self, read: Callable[[], int], seconds: float = 1.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.read = read
+        self.seconds = seconds
+        self.clock = clock
+        self._value: int | None = None
+        self._read_at = 0.0
+
+    def __call__(self) -> int:
+        now = self.clock()
+        if self._value is None or now - self._read_at >= self.seconds:
+            # Racing threads may both read: harmless, the id only grows.
+            self._value, self._read_at = self.read(), now
+        return self._value
 
 
 class FeedCache:

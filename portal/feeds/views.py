@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from portal import labels
 from portal.extensions import db
 from portal.feeds import serialize
-from portal.feeds.cache import FeedCache, RenderedFeed, feed_response, state_token
+from portal.feeds.cache import FeedCache, IndexMark, RenderedFeed, feed_response, state_token
 from portal.indexing import get_index
 from portal.listings.queries import ListingFilters, apply_filters, published_listings
 from portal.listings.search import run_search
@@ -32,12 +32,17 @@ IGNORED_ARGS = ("page", "per_page", "sort")  # a feed is always the newest FEED_
 
 @bp.record_once
 def configure(state) -> None:
+    """Defaults for the feed settings (the app's config may set any of them) and this app's cache."""
     config = state.app.config
     config.setdefault("FEED_TAG_AUTHORITY", os.environ.get("PORTAL_FEED_TAG_AUTHORITY", "portal.local"))
     config.setdefault("FEED_CACHE_SIZE", 256)
     config.setdefault("FEED_CACHE_SECONDS", 3600)
     config.setdefault("FEED_MAX_AGE", 300)
-    state.app.extensions["feed_cache"] = FeedCache(config["FEED_CACHE_SIZE"], config["FEED_CACHE_SECONDS"])
+    config.setdefault("FEED_INDEX_CHECK_SECONDS", 1.0)
+    app = state.app
+    app.extensions["feed_cache"] = FeedCache(config["FEED_CACHE_SIZE"], config["FEED_CACHE_SECONDS"])
+    app.extensions["feed_index_mark"] = IndexMark(lambda: get_index(app).last_applied_id(),
+                                                  config["FEED_INDEX_CHECK_SECONDS"])
 
 
 class BadFeedRequest(Exception):
@@ -85,7 +90,7 @@ def _serve(kind: str, fmt: str, code: str | None = None) -> Response:
     key = (kind, fmt, tuple(filters.as_args().items()), q, request.url_root)
     state = state_token()
     if q is not None:
-        state = (*state, get_index().last_applied_id())
+        state = (*state, current_app.extensions["feed_index_mark"]())
     try:
         feed = feed_cache().get(key, state, lambda: _build(kind, fmt, filters, q))
     except BadFeedRequest as exc:
