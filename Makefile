@@ -1,5 +1,6 @@
 # Two-command quick start: `make run` serves the portal, `make test` runs every check.
 PYTHON ?= python3
+PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app portal
@@ -38,7 +39,7 @@ run: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
 	$(FLASK) search apply 2>/dev/null || true
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## Debian's chromium and a CJK font for the browser tests, installed when missing and apt-get is usable.
 browser-deps:
