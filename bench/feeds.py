@@ -12,7 +12,9 @@ feed, a saved-search feed and a reader's revalidation (If-None-Match → 304), `
 seconds each, in ``--rounds`` interleaved rounds so that background load hits all alike; with
 ``wrk`` when it is installed, else a thread pool of keep-alive ``http.client`` connections. A
 second server with the feed cache off (``FEED_CACHE_SIZE=0``) shows what the cache saves. Prints
-median requests/s and the median ratio to the trivial view measured in the same round.
+median requests/s and the median ratio to the trivial view measured in the same round, and the
+workers' CPU time per request (from /proc), whose ratio is the capacity ratio on idle CPUs — the
+figure to trust when other processes share the machine.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -196,7 +199,8 @@ def warm(port: int, path: str, workers: int, rounds: int = 400) -> tuple[set[str
     return etags, set(seen), max(sizes)
 
 
-def load_wrk(port: int, path: str, seconds: int, connections: int, headers: dict) -> float:
+def load_wrk(port: int, path: str, seconds: int, connections: int, headers: dict) -> tuple[float, int]:
+    """``wrk`` for ``seconds``: (requests per second, requests answered)."""
     command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
@@ -204,10 +208,11 @@ def load_wrk(port: int, path: str, seconds: int, connections: int, headers: dict
                          check=True).stdout
     if "Non-2xx or 3xx" in out or "Socket errors" in out:
         print(out)  # anything but clean answers is worth seeing
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    return (float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            int(re.search(r"(\d+) requests in", out).group(1)))
 
 
-def load_threads(port: int, path: str, seconds: int, connections: int, headers: dict) -> float:
+def load_threads(port: int, path: str, seconds: int, connections: int, headers: dict) -> tuple[float, int]:
     """Keep-alive http.client connections, one per thread, for ``seconds``."""
     counts = [0] * connections
     deadline = time.monotonic() + seconds
@@ -233,17 +238,56 @@ def load_threads(port: int, path: str, seconds: int, connections: int, headers: 
         t.start()
     for t in threads:
         t.join()
-    return sum(counts) / (time.monotonic() - started)
+    return sum(counts) / (time.monotonic() - started), sum(counts)
 
 
-def measure(port: int, targets: list[tuple[str, str, dict]], args, load) -> dict[str, list[float]]:
+def worker_cpu_seconds(master: int) -> float:
+    """User + system CPU time of gunicorn's workers so far (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:  # ppid
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+@dataclass
+class Sample:
+    rps: float
+    cpu_us: float  # server CPU per request, all workers together
+
+
+def measure(server: subprocess.Popen, port: int, targets: list[tuple[str, str, dict]], args,
+            load) -> dict[str, list[Sample]]:
     """Each target for ``--duration`` seconds, round after round, interleaved with the others so
-    that a change in the machine's background load hits all of them alike."""
-    results: dict[str, list[float]] = {label: [] for label, _, _ in targets}
+    that a change in the machine's background load hits all of them alike. Besides requests/s,
+    records the workers' CPU time per request, which other processes on the machine barely move."""
+    results: dict[str, list[Sample]] = {label: [] for label, _, _ in targets}
     for _ in range(args.rounds):
         for label, path, headers in targets:
-            results[label].append(load(port, path, args.duration, args.connections, headers))
+            before = worker_cpu_seconds(server.pid)
+            rps, count = load(port, path, args.duration, args.connections, headers)
+            cpu = worker_cpu_seconds(server.pid) - before
+            results[label].append(Sample(rps, cpu / max(count, 1) * 1e6))
     return results
+
+
+def report(results: dict[str, list[Sample]], baseline: str, skip: tuple[str, ...] = ()) -> None:
+    base = results[baseline]
+    for label, samples in results.items():
+        if label in skip:
+            continue
+        rps = statistics.median(s.rps for s in samples)
+        ratio = statistics.median(s.rps / b.rps for s, b in zip(samples, base, strict=True))
+        cpu = statistics.median(s.cpu_us for s in samples)
+        capacity = statistics.median(b.cpu_us / s.cpu_us for s, b in zip(samples, base, strict=True) if s.cpu_us)
+        print(f"{label:42}{rps:10,.0f}{ratio:9.2f}{cpu:12,.0f}{capacity:11.2f}")
 
 
 def main() -> None:
@@ -275,7 +319,7 @@ def main() -> None:
             ("feed: field + mode filter, Atom", "/feeds/listings.atom?field=surgery&mode=ordinary", {}),
             ("feed: saved search q=支架, Atom", "/feeds/listings.atom?q=%E6%94%AF%E6%9E%B6", {}),
         ]
-        process, port = start_server(instance, args.workers, None)
+        server, port = start_server(instance, args.workers, None)
         try:
             for _, path, _ in targets[1:]:
                 etags, workers, size = warm(port, path, args.workers)
@@ -284,25 +328,23 @@ def main() -> None:
             etag = next(iter(warm(port, "/feeds/listings.atom", args.workers)[0]))
             targets.append(("feed: revalidation If-None-Match → 304", "/feeds/listings.atom",
                             {"If-None-Match": etag}))
-            cached = measure(port, targets, args, load)
+            cached = measure(server, port, targets, args, load)
         finally:
-            stop_server(process)
+            stop_server(server)
 
-        process, port = start_server(instance, args.workers, 0)
+        server, port = start_server(instance, args.workers, 0)
         try:
-            uncached = measure(port, [trivial, ("feed: all listings, Atom, cache OFF", "/feeds/listings.atom", {})],
-                               args, load)
+            uncached = measure(server, port, [trivial, ("feed: all listings, Atom, cache OFF",
+                                                        "/feeds/listings.atom", {})], args, load)
         finally:
-            stop_server(process)
+            stop_server(server)
 
-        print(f"\n{'':44}{'requests/s':>12}{'vs trivial':>12}   (medians; ratio per round)")
-        for results in (cached, uncached):
-            base = results[trivial[0]]
-            for label, values in results.items():
-                if label == trivial[0] and results is uncached:
-                    continue
-                ratio = statistics.median(v / b for v, b in zip(values, base, strict=True))
-                print(f"{label:44}{statistics.median(values):12,.0f}{ratio:12.2f}")
+        print(f"\n{'':42}{'req/s':>10}{'÷trivial':>9}{'CPU µs/req':>12}{'capacity':>11}")
+        report(cached, trivial[0])
+        report(uncached, trivial[0], skip=(trivial[0],))
+        print("\nreq/s and ÷trivial: throughput (median; ratio taken within each round). CPU µs/req: the workers'\n"
+              "CPU time per answered request; capacity = trivial's CPU per request ÷ this one's, i.e. the\n"
+              "throughput ratio the server would reach on otherwise idle CPUs.")
     finally:
         shutil.rmtree(instance, ignore_errors=True)
 

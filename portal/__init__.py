@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import time
 from pathlib import Path
 
 from flask import Flask
@@ -20,6 +22,7 @@ def create_app(config: object | None = None) -> Flask:
     )
     app.config.from_object(config if config is not None else Config())
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    configure_timezone(app)
     configure_logging(app)
     configure_extensions(app)
     configure_blueprints(app)
@@ -29,6 +32,13 @@ def create_app(config: object | None = None) -> Flask:
     configure_errorhandlers(app)
     configure_cli(app)
     return app
+
+
+def configure_timezone(app: Flask) -> None:
+    """Calendar dates are Shanghai dates (deadlines, announcements, effective dates), whatever the
+    server's zone: ``date.today()`` must agree with the times shown on screen. Timestamps stay UTC."""
+    os.environ["TZ"] = app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
+    time.tzset()
 
 
 def configure_logging(app: Flask) -> None:
@@ -57,18 +67,27 @@ def configure_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
     from portal.api.views import bp as api_bp
     from portal.auth.views import bp as auth_bp
+    from portal.deals.import_views import bp as deal_import_bp
     from portal.deals.views import bp as deals_bp
     from portal.events.views import bp as events_bp
+    from portal.exchange.admin_views import bp as exchange_admin_bp
+    from portal.exchange.api import bp as exchange_api_bp
+    from portal.exchange.views import bp as exchange_bp
     from portal.feeds.views import bp as feeds_bp
     from portal.listings.manage import bp as manage_bp
     from portal.listings.search import bp as search_bp
     from portal.listings.views import bp as listings_bp
     from portal.main.views import bp as main_bp
+    from portal.metrics.admin import bp as programme_admin_bp
+    from portal.metrics.api import bp as metrics_api_bp
+    from portal.metrics.facts import bp as centre_facts_bp
+    from portal.metrics.views import bp as metrics_bp
     from portal.patents.views import bp as patents_bp
     from portal.requests.views import bp as requests_bp
 
     for bp in (main_bp, auth_bp, admin_bp, listings_bp, manage_bp, search_bp, requests_bp, deals_bp, api_bp, patents_bp,
-               feeds_bp, events_bp):
+               feeds_bp, events_bp, deal_import_bp, exchange_bp, exchange_api_bp, exchange_admin_bp,
+               metrics_bp, centre_facts_bp, metrics_api_bp, programme_admin_bp):
         app.register_blueprint(bp)
 
 

@@ -112,7 +112,7 @@ def send_mail_command(follow: bool):
         time.sleep(5)
 
 
-deals_cli = AppGroup("deals", help="Deals: recordal reminders.")
+deals_cli = AppGroup("deals", help="Deals: recordal reminders, import of past deals.")
 
 
 @deals_cli.command("remind")
@@ -128,14 +128,41 @@ def deals_remind(within: int):
     click.echo(f"reminded about {count} deal(s)")
 
 
+@deals_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--centre", "centre_code", required=True, help="Code of the centre that concluded the deals.")
+@click.option("--dry-run", is_flag=True, help="Check every row and report; save nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def deals_import(file: str, centre_code: str, dry_run: bool, as_json: bool):
+    """Import past deals from FILE (.csv in UTF-8 or GBK, or .xlsx). A file with any error saves
+    nothing; the exit status is 1 when the report has errors."""
+    from portal.deals.importer import import_deals
+    from portal.spreadsheets import echo_report
+
+    centre = db.session.scalar(db.select(Organisation).where(Organisation.code == centre_code))
+    if centre is None or centre.kind != "centre":
+        raise click.ClickException(f"no centre with code {centre_code!r} (see `orgs list --kind centre`)")
+    report = import_deals(centre, file, dry_run=dry_run, actor=None)
+    if report.saved:
+        db.session.commit()
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        echo_report(report)
+    if report.errors:
+        raise SystemExit(1)
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(orgs_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(send_mail_command)
     app.cli.add_command(deals_cli)
+    from portal.metrics.cli import metrics_cli
     from portal.patents.cli import patents_cli
     from portal.search_commands import search_cli
 
     app.cli.add_command(patents_cli)
+    app.cli.add_command(metrics_cli)
     app.cli.add_command(search_cli)

@@ -61,6 +61,9 @@ class Config:
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "5 per minute")
+        # Feed entry ids are tag URIs under this authority: stable whatever host serves the feed.
+        self.FEED_TAG_AUTHORITY = _env("FEED_TAG_AUTHORITY", "portal.local")
+        self.EXCHANGE_API_RATE_LIMIT = _env("EXCHANGE_API_RATE_LIMIT", "300 per minute")
         self.BABEL_DEFAULT_LOCALE = "zh_CN"
         self.BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
         self.LANGUAGES = ("zh_CN", "en")

@@ -101,11 +101,16 @@ def apply_pending(index: SearchIndex | None = None, batch: int = BATCH) -> int:
         db.session.rollback()  # end the read transaction; the next batch sees newer commits
 
 
-def rebuild(index: SearchIndex | None = None) -> int:
-    """Rebuild from the database; the new index replaces the old one atomically."""
+def rebuild(index: SearchIndex | None = None, processes: int = 1) -> int:
+    """Rebuild from the database; the new index replaces the old one atomically.
+
+    ``processes`` > 1 analyses and writes in that many worker processes while this one reads
+    the listings (``flask search rebuild`` uses every CPU; a web worker rebuilding a damaged
+    index uses its own process only).
+    """
     index = index or get_index()
     last_id = db.session.scalar(db.select(db.func.max(SearchChange.id))) or 0
-    return index.rebuild((listing_document(row) for row in _iter_published()), last_id)
+    return index.rebuild((listing_document(row) for row in _iter_published()), last_id, processes=processes)
 
 
 def _iter_published():

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from portal import indexing
 from portal.extensions import db
 from search import IndexLocked
+from search.bulk import default_processes
 
 search_cli = AppGroup("search", help="The full-text index: apply the change log, rebuild, verify.")
 
@@ -40,9 +41,11 @@ def apply_command(follow: bool, interval: float):
 
 
 @search_cli.command("rebuild")
-def rebuild_command():
+@click.option("--processes", type=click.IntRange(min=1), default=None,
+              help="Worker processes that analyse and write the index (default: one per CPU).")
+def rebuild_command(processes: int | None):
     """Rebuild the index from the database (swapped in atomically)."""
-    count = indexing.rebuild()
+    count = indexing.rebuild(processes=processes or default_processes())
     click.echo(f"rebuilt: {count} published listing(s) indexed")
 
 

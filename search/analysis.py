@@ -108,20 +108,23 @@ def analyse(text: str) -> Iterator[tuple[str, int, int]]:
 
 
 def bigrams(text: str) -> Iterator[tuple[str, int, int, int]]:
-    """CJK bigrams and unigrams of normalised ``text`` as ``(term, position, start, end)``.
+    """CJK bigrams of normalised ``text``, and the last character of each run, as
+    ``(term, position, start, end)``.
 
     Bigram i of a run sits at position i, so a phrase query over consecutive bigrams matches
-    exactly the documents containing the query string. Each character is also indexed at the
-    same position, for single-character queries. Runs are two positions apart so that no phrase
-    matches across punctuation.
+    exactly the documents containing the query string. Runs are two positions apart so that no
+    phrase matches across punctuation. Every character but a run's last begins a bigram, so
+    indexing the last one as well lets a single-character query find any occurrence as a prefix
+    (see :func:`search.query.single_character`) without indexing every character twice; that saves
+    nearly half of this field's postings, the largest share of an index.
     """
     position = 0
     for match in CJK_RUN.finditer(text):
         run, base = match.group(), match.start()
-        for i, ch in enumerate(run):
-            yield ch, position + i, base + i, base + i + 1
-            if i + 1 < len(run):
-                yield run[i : i + 2], position + i, base + i, base + i + 2
+        last = len(run) - 1
+        for i in range(last):
+            yield run[i : i + 2], position + i, base + i, base + i + 2
+        yield run[last], position + last, base + last, base + last + 1
         position += len(run) + 2
 
 

@@ -17,6 +17,7 @@ existing segments to merge.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import queue
@@ -24,58 +25,87 @@ import traceback
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from operator import sub
 from pickle import dumps
 
 from whoosh import index as whoosh_index
 from whoosh.codec.base import Segment
+from whoosh.codec.whoosh3 import W3PostingsWriter
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from .analysis import BigramTokenizer, ChineseTokenizer, analyse, bigrams
-from .normalise import normalise
+from .analysis import BigramTokenizer, ChineseTokenizer, analyse
+from .normalise import CJK_RUN, normalise
 from .schema import Document, document_fields, make_schema
 
-SEGMENT_DOCS = 25_000  # documents per segment: bounds a worker's memory (~15 KB a document)
+SEGMENT_DOCS = 25_000  # documents per segment: bounds a worker's memory (~10 KB a document)
 BATCH = 250  # documents per job sent to a worker
 _FREQ_BYTES = tuple(pack_uint(n) for n in range(256))
+_ONE_POSITION: list[bytes] = []  # encoded values of a single position, by position
 
 
-def _frequency_values(freq: int) -> bytes:
+def _frequency_value(freq: int) -> bytes:
     return _FREQ_BYTES[freq] if freq < 256 else pack_uint(freq)
 
 
-def _position_values(positions: list[int]) -> bytes:
-    # Positions.encode, inlined: the count, then the pickled position deltas.
+def _positions_value(positions: list[int]) -> bytes:
+    # Positions.encode: the count, then the pickled deltas. Most bigrams occur once in a
+    # listing, so single positions are encoded once per process and reused.
     if len(positions) == 1:
-        deltas = positions
-    else:
-        deltas, base = [], 0
-        for pos in positions:
-            deltas.append(pos - base)
-            base = pos
-    return pack_uint(len(deltas)) + dumps(deltas, 2)
+        pos = positions[0]
+        if pos < 4096:
+            while len(_ONE_POSITION) <= pos:
+                _ONE_POSITION.append(pack_uint(1) + dumps([len(_ONE_POSITION)], 2))
+            return _ONE_POSITION[pos]
+        return pack_uint(1) + dumps(positions, 2)
+    return pack_uint(len(positions)) + dumps([positions[0], *map(sub, positions[1:], positions[:-1])], 2)
 
 
-def _chinese_items(value: str) -> Iterable[tuple[str, int, list[int] | None]]:
-    return ((term, freq, None) for term, freq in Counter(t for t, _, _ in analyse(normalise(value))).items())
+def _word_frequencies(value: str):
+    """(term, frequency, encoded value) of a title/body field, as ChineseTokenizer indexes it."""
+    counts = Counter(t for t, _, _ in analyse(normalise(value)))
+    return [(term, freq, _frequency_value(freq)) for term, freq in counts.items()]
 
 
-def _bigram_items(value: str) -> Iterable[tuple[str, int, list[int] | None]]:
+def _bigram_positions(value: str):
+    """(term, frequency, encoded value) of the bigrams field, as BigramTokenizer indexes it:
+    the same positions as :func:`search.analysis.bigrams`, without character offsets."""
     positions: dict[str, list[int]] = defaultdict(list)
-    for term, pos, _, _ in bigrams(normalise(value)):
-        positions[term].append(pos)
-    return ((term, len(p), p) for term, p in positions.items())
+    base = 0
+    for match in CJK_RUN.finditer(normalise(value)):
+        run = match.group()
+        last = len(run) - 1
+        for i in range(last):
+            positions[run[i : i + 2]].append(base + i)
+        positions[run[last]].append(base + last)
+        base += last + 3
+    return [(term, len(p), _positions_value(p)) for term, p in positions.items()]
 
 
 # Fast paths for the analysers that produce nearly all postings; any other field goes through
-# Whoosh's own ``field.index``. Each yields (term, frequency, positions or None).
-_FAST_ANALYSERS: dict[type, Callable[[str], Iterable[tuple[str, int, list[int] | None]]]] = {
-    ChineseTokenizer: _chinese_items,
-    BigramTokenizer: _bigram_items,
+# Whoosh's own ``field.index``. Each returns (term, frequency, encoded value) per term.
+_FAST_ANALYSERS: dict[tuple[type, type], Callable[[str], list[tuple[str, int, bytes]]]] = {
+    (ChineseTokenizer, Frequency): _word_frequencies,
+    (BigramTokenizer, Positions): _bigram_positions,
 }
+
+
+class _BlockWriter(W3PostingsWriter):
+    """The codec's postings writer, given whole blocks; minifies them without Python loops."""
+
+    def _mini_ids(self):
+        ids = self._ids
+        return (ids[0], *map(sub, ids[1:], ids[:-1]))
+
+    def _mini_weights(self):
+        weights = self._weights
+        first = weights[0]
+        if weights.count(first) == len(weights):
+            return None if first == 1.0 else first
+        return tuple(weights)
 
 
 class SegmentBuilder:
@@ -86,7 +116,9 @@ class SegmentBuilder:
         # never used. _lk=False: the caller holds the index's write lock.
         self.writer = SegmentWriter(ix, _lk=False)
         self.schema = self.writer.schema
-        self.postings: dict[str, dict[bytes, tuple[array, array, list[bytes]]]] = defaultdict(dict)
+        # field → term → (doc numbers, weights, encoded values or None when the format has none)
+        self.postings: dict[str, dict[str | bytes, tuple[array, array, list[bytes] | None]]] = defaultdict(dict)
+        # field → doc number → field length as the lengths column gives it back
         self.lengths: dict[str, dict[int, int]] = defaultdict(dict)
         self.count = 0
 
@@ -99,9 +131,7 @@ class SegmentBuilder:
             if value is None:
                 continue
             field = schema[name]
-            length = 0
-            if field.indexed:
-                length = self._index_field(name, field, value, docnum)
+            length = self._index_field(name, field, value, docnum) if field.indexed else 0
             perdoc.add_field(name, field, value if field.stored else None, length)
             column = field.column_type
             if column:
@@ -113,27 +143,28 @@ class SegmentBuilder:
     def _index_field(self, name, field, value, docnum: int) -> int:
         table = self.postings[name]
         fmt = field.format
-        fast = _FAST_ANALYSERS.get(type(field.analyzer)) if isinstance(value, str) else None
+        fast = _FAST_ANALYSERS.get((type(field.analyzer), type(fmt))) if isinstance(value, str) else None
         length = 0
-        if fast is not None and type(fmt) in (Frequency, Positions):
+        if fast is not None:
             boost = fmt.field_boost
-            positional = type(fmt) is Positions
-            for term, freq, positions in fast(value):
-                entry = table.get(term.encode("utf-8"))
+            for term, freq, encoded in fast(value):
+                entry = table.get(term)
                 if entry is None:
-                    entry = table[term.encode("utf-8")] = (array("I"), array("f"), [])
+                    entry = table[term] = (array("I"), array("f"), [])
                 entry[0].append(docnum)
                 entry[1].append(freq * boost)
-                entry[2].append(_position_values(positions) if positional else _frequency_values(freq))
+                entry[2].append(encoded)
                 length += freq
         else:
-            for tbytes, freq, weight, vbytes in field.index(value):
+            has_values = fmt.fixed_value_size() != 0
+            for tbytes, freq, weight, encoded in field.index(value):  # terms as bytes: some are binary
                 entry = table.get(tbytes)
                 if entry is None:
-                    entry = table[tbytes] = (array("I"), array("f"), [])
+                    entry = table[tbytes] = (array("I"), array("f"), [] if has_values else None)
                 entry[0].append(docnum)
                 entry[1].append(weight)
-                entry[2].append(vbytes or b"")
+                if has_values:
+                    entry[2].append(encoded)
                 length += freq
         if not field.scorable:
             return 0
@@ -156,24 +187,33 @@ class SegmentBuilder:
         return writer.get_segment()
 
     def _write_field(self, fieldwriter, name: str) -> None:
-        table, lengths = self.postings[name], self.lengths.get(name, {})
+        table = self.postings[name]
+        known = self.lengths.get(name)
+        lengths = array("I", bytes(4 * self.count))
+        for docnum, size in (known or {}).items():
+            lengths[docnum] = size
+        codec = self.writer.codec
         fieldwriter.start_field(name, self.schema[name])
-        postwriter = fieldwriter._postwriter
+        postwriter = fieldwriter._postwriter = _BlockWriter(
+            fieldwriter._postfile, blocklimit=codec._blocklimit, compression=codec._compression,
+            inlinelimit=codec._inlinelimit)
         limit = postwriter._blocklimit
-        for tbytes in sorted(table):
-            ids, weights, values = table[tbytes]
+        # Fast paths key terms by text, field.index by bytes (numbers and dates are binary).
+        encoded_terms = sorted((term.encode("utf-8") if isinstance(term, str) else term, term) for term in table)
+        for tbytes, term in encoded_terms:
+            ids, weights, values = table[term]
             fieldwriter.start_term(tbytes)
             total = len(ids)
-            # Fill the codec's block buffer a whole block at a time, with the statistics that
-            # add_posting would have gathered; finish_term writes the last block.
+            # Fill the block buffer a whole block at a time, with the statistics add_posting
+            # would have gathered; finish_term writes the last block.
             for start in range(0, total, limit):
                 end = min(start + limit, total)
                 block_ids = ids[start:end]
                 block_weights = weights[start:end]
-                sizes = [size for size in (lengths.get(d, 0) for d in block_ids) if size]
+                sizes = list(filter(None, map(lengths.__getitem__, block_ids))) if known else None
                 postwriter._ids = block_ids
                 postwriter._weights = block_weights
-                postwriter._values = [v for v in values[start:end] if v]
+                postwriter._values = values[start:end] if values is not None else []
                 postwriter._minlength = min(sizes) if sizes else None
                 postwriter._maxlength = max(sizes) if sizes else 0
                 postwriter._maxweight = max(0, max(block_weights))
@@ -296,10 +336,8 @@ def _put(jobs, item, workers, results) -> None:
             return
         except queue.Full:
             # A worker that failed stops taking jobs: look for its report.
-            try:
+            with contextlib.suppress(queue.Empty):
                 _unpack(results.get_nowait())
-            except queue.Empty:
-                pass
             _check_alive(workers)
 
 

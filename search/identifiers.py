@@ -2,7 +2,10 @@
 
 Both are matched as exact keyword terms rather than through the text analyser, so that
 ``ZL 2018 1 1564288.X`` finds the patent and ``A61B`` finds ``A61B 17/00`` but not ``A61F``.
-The index stores several spellings of each identifier; a query is reduced to one of them.
+An application number is indexed as its 12- or 8-digit body alone: the check character is
+derived from the body, so it tells nothing apart, and a query typed with or without it (or with
+a wrong one) is reduced to the same body. One term per number instead of three matters: each is
+unique to its listing, and a term costs more to write than a posting.
 """
 
 from __future__ import annotations
@@ -38,8 +41,8 @@ class Found:
 
 
 def application_number_terms(number: str) -> list[str]:
-    """Index terms for one canonical application number, e.g. ``201811564288.X`` →
-    ``201811564288.x``, ``201811564288x``, ``201811564288``.
+    """Index terms for one canonical application number: its body, e.g. ``201811564288.X`` →
+    ``201811564288``.
 
     Raises ``ValueError`` if ``number`` is not shaped like an application number.
     """
@@ -47,25 +50,20 @@ def application_number_terms(number: str) -> list[str]:
     match = _CANONICAL.match(compact)
     if match is None:
         raise ValueError(f"not an application number: {number!r}")
-    body, check = match.groups()
-    if check is None:
-        return [body]
-    return [f"{body}.{check}", f"{body}{check}", body]
+    return [match.group(1)]
 
 
 def find_application_numbers(text: str) -> list[Found]:
     """Application numbers typed in normalised ``text``, in any of the usual forms
-    (``CN…``, ``ZL 2018 1 1564288.X``, no dot, lower-case check, a full-width dot after NFKC).
-    A number typed without its check character matches on the 12- or 8-digit body.
+    (``CN…``, ``ZL 2018 1 1564288.X``, no dot, lower-case check, a full-width dot after NFKC),
+    each as the index term of its 12- or 8-digit body; the check character is not compared.
     """
     found = []
     for match in _NEW_NUMBER.finditer(text):
-        year, kind, serial, dotted, bare = match.groups()
-        check = dotted or bare or ""
-        found.append(Found(f"{year}{kind}{serial}{check}", match.start(), match.end()))
+        year, kind, serial = match.groups()[:3]
+        found.append(Found(f"{year}{kind}{serial}", match.start(), match.end()))
     for match in _OLD_NUMBER.finditer(text):
-        body, check = match.groups()
-        found.append(Found(f"{body}{check}", match.start(), match.end()))
+        found.append(Found(match.group(1), match.start(), match.end()))
     return found
 
 

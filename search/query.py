@@ -61,9 +61,17 @@ def _text_terms(term: str, boost: float = 1.0) -> wq.Query:
 
 def _bigram_phrase(run: str) -> wq.Query:
     grams = run_bigrams(run)
+    if len(run) == 1:
+        return single_character(run)
     if len(grams) == 1:
         return wq.Term("bigrams", grams[0])
     return wq.Phrase("bigrams", grams)
+
+
+def single_character(ch: str, boost: float = 1.0) -> wq.Query:
+    """Documents containing CJK character ``ch`` anywhere: a bigram starting with it, or the
+    last character of a run (see :func:`search.analysis.bigrams`)."""
+    return wq.Prefix("bigrams", ch, boost=boost)
 
 
 def _fuzzy_terms(term: str) -> list[wq.Query]:
@@ -106,7 +114,10 @@ def parse(raw: object) -> ParsedQuery:
         tokens = dict.fromkeys(t for t, _, _ in cjk_tokens(run) if t not in STOP_WORDS)
         whole.append(phrase)
         anything.extend(_text_terms(t) for t in tokens)
-        anything.extend(wq.Term("bigrams", g, boost=BOOST_BIGRAM) for g in run_bigrams(run))
+        if len(run) == 1:
+            anything.append(single_character(run, boost=BOOST_BIGRAM))
+        else:
+            anything.extend(wq.Term("bigrams", g, boost=BOOST_BIGRAM) for g in run_bigrams(run))
         for word in words[:MAX_UNITS]:
             # A word counts as present if the document has it as a token or as a string;
             # the pieces jieba finds inside it (冠状动脉 + 支架) count too.

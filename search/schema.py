@@ -51,6 +51,13 @@ class FacetKeywords(KEYWORD):
         return [v.decode("utf-8") for v in value]
 
 
+class SortDate(DATETIME):
+    """A stored date kept in a sort column and not indexed: listings are sorted by date, never
+    searched by it, and indexing would add eight terms per date (one unique to each listing)."""
+
+    indexed = False
+
+
 def make_schema() -> Schema:
     """Build the index schema (a fresh object each time; Whoosh schemas are mutable)."""
     return Schema(
@@ -69,8 +76,8 @@ def make_schema() -> Schema:
         kind=FacetKeywords(),
         mode=FacetKeywords(),
         ipc_subclass=FacetKeywords(),
-        published=DATETIME(stored=True, sortable=True),
-        expiry=DATETIME(stored=True, sortable=True),
+        published=SortDate(stored=True, sortable=True),
+        expiry=SortDate(stored=True, sortable=True),
     )
 
 

@@ -129,7 +129,7 @@ def test_attendance_accepts_credit_code_and_full_name(client, auth, app, make, o
     make.org("enterprise", code="e-b", name_zh="上海影智医疗，软件（示例）")
     auth.login(organiser.email)
     event_id = created_id(post(client, "/events/new", {
-        **FORM, "attendance": "91310000demx000017, 2\n上海影智医疗，软件（示例）, 5"}))
+        **FORM, "attendance": "91310000demx000017, 2\n上海影智医疗，软件（示例）；５"}))
     with app.app_context():
         codes = {a.organisation.code: a.headcount for a in db.session.get(Event, event_id).attendances}
     assert codes == {"e-a": 2, "e-b": 5}

@@ -281,8 +281,9 @@ HOSTILE = "<b>\"引号\" & 'apostrophes' \x01支架\x0b</b> ]]> &amp;"
 
 
 def test_hostile_title_survives_both_formats(client, make, centre):
-    listing = make.listing(centre, [make.patent(centre, title=HOSTILE, abstract="摘要\x00\x1f<script>x</script>")],
-                           title=HOSTILE)
+    # (NUL stays out: PostgreSQL refuses it in text; the serializer test below covers it)
+    patent = make.patent(centre, title=HOSTILE, abstract="摘要\x1f<script>x</script>")
+    listing = make.listing(centre, [patent], title=HOSTILE)
     expected = "<b>\"引号\" & 'apostrophes' 支架</b> ]]> &amp;"
     for url in ("/feeds/listings.atom", "/feeds/listings.rss"):
         response, parsed = get_feed(client, url)

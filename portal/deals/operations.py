@@ -51,6 +51,17 @@ def exclusive_deal_overlaps(patent: Patent, start: date, end: date | None, exclu
     return db.session.scalar(query.limit(1)) is not None
 
 
+def _open_licence_during(patent: Patent, start: date, end: date | None) -> bool:
+    """An open-licence declaration on ``patent`` in force at some point of [start, end]: a past
+    exclusive licence that ended before a later declaration stays lawful."""
+    for d in patent.declarations:
+        announced_before_end = end is None or d.announced_on <= end
+        still_in_force_at_start = d.withdrawn_on is None or d.withdrawn_on > start
+        if announced_before_end and still_in_force_at_start:
+            return True
+    return False
+
+
 def check_deal(data: DealData) -> None:
     """The rules of a deal, each refused with its reason."""
     if data.mode not in DEAL_MODES:
@@ -72,7 +83,7 @@ def check_deal(data: DealData) -> None:
                                    "%(day)s).", number=patent.display_number, day=patent.last_day.isoformat()),
                                  field="term_end")
         if data.mode in ("exclusive", "sole"):
-            if patent.open_declaration is not None:
+            if _open_licence_during(patent, data.effective_date, data.term_end):
                 try:
                     check_licence_allowed(data.mode, open_licence_in_force=True)
                 except RuleError as exc:

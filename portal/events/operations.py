@@ -7,6 +7,7 @@ events an enterprise may name when it files a request.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -88,7 +89,7 @@ def parse_attendance(text: str) -> list[Attendee]:
             raise OperationError(_("Line %(line)d: write the organisation's code, a comma and the number of "
                                    "people, for example “%(example)s”.", line=number, example="ruijin-ip, 3"),
                                  field="attendance")
-        count = match["count"].strip()
+        count = unicodedata.normalize("NFKC", match["count"]).strip()  # full-width digits from a Chinese IME
         if not count.isascii() or not count.isdigit() or not 1 <= int(count) <= MAX_HEADCOUNT:
             raise OperationError(_("Line %(line)d: the number of people must be a whole number from 1 to "
                                    "%(max)d.", line=number, max=MAX_HEADCOUNT), field="attendance")

@@ -76,14 +76,14 @@ def centre(code: str, fmt: str):
 
 
 def _serve(kind: str, fmt: str, code: str | None = None) -> Response:
-    args = request.args.copy()
-    for name in IGNORED_ARGS:
-        args.pop(name, None)
+    # A plain dict (first value of each name): a MultiDict raises and catches a KeyError for
+    # every absent name, which is most of them, and this is the path every poll takes.
+    args = {name: value for name, value in request.args.items() if name not in IGNORED_ARGS}
     filters = ListingFilters.from_args(args)
     if code is not None:
         filters.centre = code
     filters.page, filters.per_page = 1, FEED_SIZE
-    q = " ".join((request.args.get("q") or "")[:500].split()) or None
+    q = " ".join((args.get("q") or "")[:500].split()) or None
     if filters.errors:
         return _bad_request(filters.errors)
     # Everything the bytes depend on; the base URL because links in the feed are absolute.

@@ -3,6 +3,14 @@
 from portal.models.audit import AuditEntry
 from portal.models.deals import DEAL_KINDS, LICENCE_TYPES, RECORDAL_STATUSES, Deal, DealPayment, deal_patents
 from portal.models.events import EVENT_KINDS, Event, EventAttendance, event_listings
+from portal.models.exchange import (
+    FORWARD_CLOSED,
+    FORWARD_STATUSES,
+    FORWARD_TRANSITIONS,
+    ExchangeForward,
+    ExchangeForwardChange,
+    ExchangeToken,
+)
 from portal.models.listings import (
     FIELDS,
     LISTING_STATUSES,
@@ -12,6 +20,16 @@ from portal.models.listings import (
     OpenLicenceDeclaration,
     SearchChange,
     listing_patents,
+)
+from portal.models.metrics import (
+    AWARD_KINDS,
+    CentreAward,
+    CentreProfile,
+    NavigationReport,
+    PctApplication,
+    ProgrammeParameters,
+    RulesDocument,
+    current_parameters,
 )
 from portal.models.notifications import Notification, OutgoingMail
 from portal.models.orgs import EXCHANGE_BASES, ORG_KINDS, Organisation
@@ -36,4 +54,8 @@ __all__ = [
     "AuditEntry", "EXCHANGE_BASES", "FIELDS", "LEGAL_STATUSES", "LISTING_STATUSES", "Listing", "MATURITIES", "MODES",
     "ORG_KINDS", "OpenLicenceDeclaration", "Organisation", "Patent", "PatentIPC", "ROLES", "ROLE_ORG_KINDS",
     "SearchChange", "User", "VALUE_DIMENSIONS", "listing_patents",
+    "ExchangeForward", "ExchangeForwardChange", "ExchangeToken", "FORWARD_CLOSED", "FORWARD_STATUSES",
+    "FORWARD_TRANSITIONS",
+    "AWARD_KINDS", "CentreAward", "CentreProfile", "NavigationReport", "PctApplication", "ProgrammeParameters",
+    "RulesDocument", "current_parameters",
 ]

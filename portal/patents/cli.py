@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from flask_babel import gettext as _
 
 from portal.extensions import db
 from portal.models import Organisation
-from portal.patents.importer import PUBLISH_MODES, ImportReport, import_patents
+from portal.patents.importer import PUBLISH_MODES, import_patents
+from portal.spreadsheets import echo_report
 
 patents_cli = AppGroup("patents", help="Patents: bulk import from CSV or XLSX.")
 
@@ -36,20 +36,6 @@ def import_command(file: Path, centre_code: str, dry_run: bool, publish_mode: st
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
-        _echo_report(report)
+        echo_report(report)
     if report.errors:
         raise SystemExit(1)
-
-
-def _echo_report(report: ImportReport) -> None:
-    """Rows with problems (and fee warnings) one by one, then the totals and what happened."""
-    for row in report.rows:
-        if row["errors"]:
-            click.echo(_("Row %(row)s %(number)s:", row=row["row"], number=row["application_number"]))
-            for problem in row["errors"]:
-                click.echo(f"  - {problem}")
-    for number, warnings in sorted(report.warnings.items()):
-        for warning in warnings:
-            click.echo(_("Row %(row)s, warning: %(warning)s", row=number, warning=warning))
-    click.echo(report.summary())
-

@@ -13,11 +13,9 @@ so that each listing passes the same rules, audit entries and search outbox as o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from flask_babel import gettext as _
 from sqlalchemy import insert
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -34,52 +32,12 @@ from portal.listings.operations import (
     set_patent_ipc,
 )
 from portal.models import MODES, Organisation, Patent, PatentIPC, User
-from portal.patents.columns import FileProblem, read_table
 from portal.patents.rows import ParsedRow, PreparedFile, check_against_database, load_existing, prepare
 from portal.rules import ipc_subclass
+from portal.spreadsheets import FileProblem, ImportReport, read_table
 
 PUBLISH_MODES = (*MODES, "open")
 BATCH = 500
-
-
-@dataclass
-class ImportReport:
-    """What an import did, or would do: one entry per data row, in spreadsheet numbering."""
-
-    rows: list[dict] = field(default_factory=list)
-    warnings: dict[int, list[str]] = field(default_factory=dict)  # row -> fee warnings (not errors)
-    dry_run: bool = False
-    saved: bool = False
-
-    def _count(self, status: str) -> int:
-        return sum(1 for row in self.rows if row["status"] == status)
-
-    @property
-    def ok(self) -> int:
-        return self._count("ok")
-
-    @property
-    def updated(self) -> int:
-        return self._count("updated")
-
-    @property
-    def errors(self) -> int:
-        return self._count("error")
-
-    def summary(self) -> str:
-        """One sentence for people: the counts and whether anything was saved."""
-        counts = _("%(ok)s new, %(updated)s updated, %(errors)s with errors.", ok=self.ok, updated=self.updated,
-                   errors=self.errors)
-        if self.errors:
-            return counts + " " + _("Nothing was saved: correct the rows with errors and import the file again.")
-        if self.dry_run:
-            return counts + " " + _("Dry run: nothing was saved.")
-        return counts + " " + _("Saved.")
-
-    def to_json(self) -> dict:
-        """Exactly ``{"rows": [...], "ok": N, "updated": N, "errors": N}``."""
-        return {"rows": [dict(row) for row in self.rows], "ok": self.ok, "updated": self.updated,
-                "errors": self.errors}
 
 
 def import_patents(centre: Organisation, file: bytes | str | Path, filename: str | None = None, *,

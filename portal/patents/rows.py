@@ -6,14 +6,13 @@ heading as the file spells it, so the user can find the cell.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import selectinload
 
+from portal import spreadsheets as s
 from portal.errors import rule_message
 from portal.extensions import db
 from portal.listings.operations import PatentData, check_patent_data, exclusive_or_sole_licence_in_force
@@ -65,26 +64,18 @@ class PreparedFile:
 def prepare(table: list[list[object]]) -> PreparedFile:
     """Match the heading row to the columns and parse every data row (blank rows are skipped)."""
     prepared = PreparedFile()
-    if not table or all(c.is_blank(v) for v in table[0]):
+    if not table or all(s.is_blank(v) for v in table[0]):
         prepared.file_errors.append(_("The file is empty: the first row must hold the column headings."))
         return prepared
-    keys, names = _match_headings(table[0], prepared.file_errors)
+    keys, names = s.match_headings(table[0], c.COLUMNS, prepared.file_errors)
     if prepared.file_errors:
         return prepared
     first_seen: dict[str, int] = {}
     for index, cells in enumerate(table[1:], start=2):
-        if all(c.is_blank(v) for v in cells):
+        if all(s.is_blank(v) for v in cells):
             continue
-        values = {}
         row = ParsedRow(number=index, typed="")
-        for position, value in enumerate(cells):
-            key = keys.get(position)
-            if key:
-                values[key] = value
-            elif not c.is_blank(value):
-                # Named by letter, as Excel shows it.
-                row.errors.append(_("Column %(letter)s has a value but no heading.",
-                                    letter=get_column_letter(position + 1)))
+        values = s.row_values(cells, keys, row.errors)
         _parse(row, values, names)
         if row.canonical:
             if row.canonical in first_seen:
@@ -98,67 +89,27 @@ def prepare(table: list[list[object]]) -> PreparedFile:
     return prepared
 
 
-def _match_headings(headings: list[object], errors: list[str]) -> tuple[dict[int, str], dict[str, str]]:
-    keys: dict[int, str] = {}  # position -> column key
-    names: dict[str, str] = {col.key: col.key for col in c.COLUMNS}  # key -> the heading as typed
-    unknown, doubled = [], []
-    for position, heading in enumerate(headings):
-        if c.is_blank(heading):
-            continue
-        key = c.column_for(heading)
-        if key is None:
-            unknown.append(c.text(heading))
-        elif key in keys.values():
-            doubled.append(c.text(heading))
-        else:
-            keys[position], names[key] = key, c.text(heading)
-    missing = [f"{col.key} ({col.zh})" for col in c.COLUMNS if col.required and col.key not in keys.values()]
-    if missing:
-        errors.append(_("Required columns are missing: %(columns)s.", columns=", ".join(missing)))
-    if unknown:
-        errors.append(_("Unknown columns: %(columns)s. Use the headings of the template, in English or Chinese.",
-                        columns=", ".join(unknown)))
-    if doubled:
-        errors.append(_("Columns given twice: %(columns)s.", columns=", ".join(doubled)))
-    return keys, names
-
-
 def _parse(row: ParsedRow, values: dict[str, object], names: dict[str, str]) -> None:
-    def problem(key: str, message: object) -> None:
-        row.errors.append(_("%(column)s: %(problem)s", column=names[key], problem=str(message)))
-
-    def cell(key: str, parse: Callable, *args, required: bool = False):
-        value = values.get(key)
-        if required and c.is_blank(value):
-            problem(key, _("A value is required."))
-            return None
-        try:
-            result = parse(value, *args)
-        except (c.CellError, RuleError) as exc:
-            problem(key, rule_message(exc))
-            return None
-        if isinstance(result, str) and len(result) > _MAX_LENGTH.get(key, len(result)):
-            problem(key, _("Longer than %(max)s characters.", max=_MAX_LENGTH[key]))
-        return result
-
-    row.typed = c.text(values.get("application_number"))
+    reader = s.RowReader(values, names, row.errors, _MAX_LENGTH)
+    problem, cell = reader.problem, reader.cell
+    row.typed = s.text(values.get("application_number"))
     row.open_column = names["open_fee_method"]
-    number = cell("application_number", lambda v: parse_application_number(c.text(v)))
-    title = cell("title", c.text, required=True)
-    filed = cell("filing_date", c.parse_date, required=True)
+    number = cell("application_number", lambda v: parse_application_number(s.text(v)))
+    title = cell("title", s.text, required=True)
+    filed = cell("filing_date", s.parse_date, required=True)
     status = cell("legal_status", c.parse_legal_status, required=True)
-    granted = cell("grant_date", c.parse_date)
-    pct = cell("pct", c.parse_yes_no, False)
-    extension = cell("extension_days", c.parse_whole, 0)
+    granted = cell("grant_date", s.parse_date)
+    pct = cell("pct", s.parse_yes_no, False)
+    extension = cell("extension_days", s.parse_whole, 0)
     data = dict(
-        abstract=cell("abstract", c.text), ipc=cell("ipc", lambda v: split_ipc_list(c.text(v))),
-        inventors=cell("inventors", c.text), patentee=cell("patentee", c.text),
-        evaluation_report=cell("evaluation_report", c.text) or None,
-        pledged=cell("pledged", c.parse_yes_no, False), pledgee_consent=cell("pledgee_consent", c.parse_yes_no, False),
-        annual_fees_paid=cell("annual_fees_paid", c.parse_yes_no, True),
-        values={d: cell(d, c.parse_whole, 1, 5) for d in VALUE_DIMENSIONS})
-    open_terms = (cell("open_fee_method", c.parse_fee_method), cell("open_fee_amount", c.parse_number),
-                  cell("open_royalty_rate", c.parse_number), cell("open_term_end", c.parse_date))
+        abstract=cell("abstract", s.text), ipc=cell("ipc", lambda v: split_ipc_list(s.text(v))),
+        inventors=cell("inventors", s.text), patentee=cell("patentee", s.text),
+        evaluation_report=cell("evaluation_report", s.text) or None,
+        pledged=cell("pledged", s.parse_yes_no, False), pledgee_consent=cell("pledgee_consent", s.parse_yes_no, False),
+        annual_fees_paid=cell("annual_fees_paid", s.parse_yes_no, True),
+        values={d: cell(d, s.parse_whole, 1, 5) for d in VALUE_DIMENSIONS})
+    open_terms = (cell("open_fee_method", c.parse_fee_method), cell("open_fee_amount", s.parse_number),
+                  cell("open_royalty_rate", s.parse_number), cell("open_term_end", s.parse_date))
     if number is not None:
         row.canonical, row.kind = number.canonical, number.kind
     if number is None or None in (title, filed, status) or row.errors:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,6 +19,7 @@ from portal.patents.columns import COLUMNS
 from portal.patents.importer import import_patents
 from portal.permissions import require
 from portal.rules import application_check_character, last_day_of_protection, parse_application_number
+from portal.spreadsheets import XLSX_MIMETYPE, csv_bytes, download, xlsx_bytes
 
 bp = Blueprint("patents", __name__, url_prefix="/manage/patents")
 
@@ -70,19 +69,13 @@ def template_rows(chinese: bool = False) -> list[list[str]]:
     return [[c.zh if chinese else c.key for c in COLUMNS], [example[c.key] for c in COLUMNS]]
 
 
-def _download(content: bytes, mimetype: str, filename: str) -> Response:
-    return Response(content, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
 @bp.get("/template.csv")
 @require("manage_listings")
 def template_csv():
     """The import template as CSV, UTF-8 with a BOM so that Excel shows the Chinese correctly.
     ``?headers=zh`` gives Chinese headings."""
-    out = io.StringIO()
-    csv.writer(out).writerows(template_rows(request.args.get("headers") == "zh"))
-    return _download(("\ufeff" + out.getvalue()).encode("utf-8"), "text/csv", "patents-template.csv")
+    return download(csv_bytes(template_rows(request.args.get("headers") == "zh")), "text/csv",
+                    "patents-template.csv")
 
 
 def _typed(key: str, value: str) -> object:
@@ -97,27 +90,10 @@ def _typed(key: str, value: str) -> object:
 @require("manage_listings")
 def template_xlsx():
     """The import template as an Excel workbook; ``?headers=zh`` gives Chinese headings."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Patents")
     headings, example = template_rows(request.args.get("headers") == "zh")
-    sheet.append(headings)
-    # Typed cells, as a user's own workbook would hold them: dates as dates, scores as numbers.
-    sheet.append([_typed(c.key, value) for c, value in zip(COLUMNS, example, strict=True)])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for cell in sheet[2]:
-        if isinstance(cell.value, date):
-            cell.number_format = "yyyy-mm-dd"
-    for letter in ("A", "B", "E"):
-        sheet.column_dimensions[letter].width = 28
-    # Text format for the number column: Excel would otherwise read a number without its check
-    # character as a number and could round it.
-    sheet["A2"].number_format = "@"
-    out = io.BytesIO()
-    workbook.save(out)
-    return _download(out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     "patents-template.xlsx")
+    # Typed cells, as a user's own workbook would hold them: dates as dates, scores as numbers; the
+    # number column as text, as Excel would otherwise read a number without its check character as a
+    # number and could round it.
+    row = [_typed(c.key, value) for c, value in zip(COLUMNS, example, strict=True)]
+    content = xlsx_bytes(_("Patents"), headings, [row], text_columns=(0,), wide_columns=(0, 1, 4))
+    return download(content, XLSX_MIMETYPE, "patents-template.xlsx")

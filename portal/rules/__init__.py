@@ -48,6 +48,7 @@ from .patent_numbers import (
     parse_application_number,
     parse_publication_number,
 )
+from .pct import InvalidPctNumber, PctNumber, check_pct_filing_date, parse_pct_number
 from .term import (
     DESIGN_15_YEAR_TERM_FROM,
     add_months,
@@ -80,8 +81,10 @@ __all__ = [
     "InvalidCreditCode",
     "InvalidIPC",
     "InvalidPatentNumber",
+    "InvalidPctNumber",
     "OpenLicenceRefused",
     "PatentStanding",
+    "PctNumber",
     "PublicationNumber",
     "RuleError",
     "UnknownIndustry",
@@ -89,6 +92,7 @@ __all__ = [
     "application_check_character",
     "check_licence_allowed",
     "check_open_licence_declaration",
+    "check_pct_filing_date",
     "check_reward_share",
     "classify_enterprise",
     "credit_code_check_character",
@@ -101,6 +105,7 @@ __all__ = [
     "normalise_ipc",
     "open_licence_problems",
     "parse_application_number",
+    "parse_pct_number",
     "parse_publication_number",
     "patent_expiry",
     "recordal_due_date",

@@ -1,0 +1,115 @@
+"""The exchanges' token API: what was forwarded to the exchange (a cursor-paged change feed) and
+status reports, plus the OpenAPI description of the public read API and this one.
+
+``Authorization: Bearer <token>``; tokens are issued per exchange by site administrators. Every
+authenticated call is recorded in the audit log before it is answered, refused or not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import wraps
+
+from flask import Blueprint, current_app, g, request
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+
+from portal.errors import OperationError
+from portal.exchange import operations as ops
+from portal.exchange.openapi import openapi_document
+from portal.extensions import csrf, db, limiter
+from portal.models import ExchangeForward
+
+bp = Blueprint("exchange_api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # no cookies are used: each call carries its bearer token
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 500
+
+
+def _rate_limit() -> str:
+    return current_app.config.get("EXCHANGE_API_RATE_LIMIT", "300 per minute")
+
+
+def _rate_key() -> str:
+    """Per token (hashed, so the key never holds a secret), else per address."""
+    header = request.headers.get("Authorization", "")
+    if header:
+        return "exchange-token:" + hashlib.sha256(header.encode("utf-8")).hexdigest()[:32]
+    return get_remote_address()
+
+
+def _error(message: str, status: int, **headers):
+    return {"error": message, "status": status}, status, headers
+
+
+def _bearer() -> str | None:
+    scheme, _sep, value = request.headers.get("Authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def token_required(view):
+    """401 without a valid, unrevoked token; otherwise record the use (committed at once, so a refused
+    call is still on record) and run the view with ``g.exchange_token``."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        token = ops.token_for(_bearer())
+        if token is None:
+            return _error(_("A valid exchange API token is required."), 401,
+                          **{"WWW-Authenticate": 'Bearer realm="exchange"'})
+        ops.record_token_use(token, request.method, request.full_path.rstrip("?"))
+        db.session.commit()
+        g.exchange_token = token
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.get("/exchange/deals")
+@limiter.limit(_rate_limit, key_func=_rate_key)
+@token_required
+def changed_forwards():
+    """Deals and listings forwarded to the token's exchange whose status changed after ``since``
+    (a change id; 0 or absent for everything). ``next_cursor`` goes into the next call's ``since``."""
+    try:
+        since = int(request.args.get("since", "0") or 0)
+        limit = int(request.args.get("limit", str(DEFAULT_LIMIT)) or DEFAULT_LIMIT)
+    except ValueError:
+        return _error(_("since and limit must be whole numbers."), 400)
+    if since < 0 or not 1 <= limit <= MAX_LIMIT:
+        return _error(_("since must be 0 or more and limit between 1 and %(n)d.", n=MAX_LIMIT), 400)
+    page = ops.changed_since(g.exchange_token.exchange, since, limit)
+    return {"items": [ops.forward_to_dict(forward, cursor) for forward, cursor in page.items],
+            "next_cursor": page.next_cursor, "has_more": page.has_more}
+
+
+@bp.post("/exchange/deals/<int:forward_id>/status")
+@limiter.limit(_rate_limit, key_func=_rate_key)
+@token_required
+def report_status(forward_id: int):
+    """Report a step of a forward (its ``id`` in the feed): ``{"status", "reason", "reference"}``."""
+    token = g.exchange_token
+    forward = db.session.get(ExchangeForward, forward_id, with_for_update=True)
+    if forward is None or forward.exchange_id != token.exchange_id:
+        return _error(_("No such forward to this exchange."), 404)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _error(_("Send a JSON object with status, and optionally reason and reference."), 400)
+    values = {key: body.get(key) for key in ("status", "reason", "reference")}
+    if any(value is not None and not isinstance(value, str) for value in values.values()):
+        return _error(_("status, reason and reference must be strings."), 400)
+    try:
+        ops.change_status(forward, values["status"], actor=None, token=token, reason=values["reason"],
+                          reference=values["reference"])
+    except OperationError as exc:
+        db.session.rollback()
+        return _error(exc.message, 400)
+    db.session.commit()
+    return ops.forward_to_dict(forward)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of the listings read API and the exchange API."""
+    return openapi_document(request.host_url.rstrip("/") + "/api/v1")

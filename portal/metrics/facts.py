@@ -1,0 +1,144 @@
+"""The facts a centre records for its assessment: staff, PCT applications, patent navigation reports,
+rules documents and awards. The centre's own staff edit them; whoever may see the centre's figures
+may read a navigation report's document."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from portal.auth.views import form_error
+from portal.errors import OperationError
+from portal.extensions import db
+from portal.metrics import operations as ops
+from portal.metrics.access import is_centre_staff, may_view
+from portal.metrics.forms import AwardForm, NavigationReportForm, PctForm, RulesDocumentForm, StaffingForm
+from portal.metrics.labels import AWARD_LABELS
+from portal.models import CentreAward, CentreProfile, NavigationReport, Organisation, PctApplication, RulesDocument
+
+bp = Blueprint("centre_facts", __name__, url_prefix="/metrics")
+
+FORMS = {"staffing": StaffingForm, "pct": PctForm, "report": NavigationReportForm, "rules": RulesDocumentForm,
+         "award": AwardForm}
+
+
+def own_centre() -> Organisation:
+    """The logged-in centre staff's centre; 403 for everyone else."""
+    if not is_centre_staff(current_user):
+        abort(403)
+    return current_user.organisation
+
+
+def _facts(centre_id: int, model, order):
+    return db.session.scalars(db.select(model).where(model.centre_id == centre_id).order_by(order)).all()
+
+
+def _page(centre: Organisation, status: int = 200, **given):
+    profile = db.session.get(CentreProfile, centre.id)
+    forms = {name: given.get(name) or form_class(formdata=None) for name, form_class in FORMS.items()}
+    if "staffing" not in given and profile is not None:
+        forms["staffing"] = StaffingForm(formdata=None, obj=profile)
+    return render_template(
+        "metrics/facts.html", centre=centre, forms=forms, award_labels=AWARD_LABELS,
+        pct=_facts(centre.id, PctApplication, PctApplication.filing_date.desc()),
+        reports=_facts(centre.id, NavigationReport, NavigationReport.report_date.desc()),
+        rules=_facts(centre.id, RulesDocument, RulesDocument.adopted_on.desc()),
+        awards=_facts(centre.id, CentreAward, CentreAward.year.desc())), status
+
+
+@bp.get("/centre/facts")
+@login_required
+def index():
+    """The centre's facts, each list with its form."""
+    return _page(own_centre())
+
+
+def _save(name: str, action, success: str):
+    """Validate the form ``name``, run ``action(form)``; commit and go back, or show the errors (400)."""
+    centre = own_centre()
+    form = FORMS[name]()
+    if form.validate_on_submit():
+        try:
+            action(centre, form)
+        except OperationError as exc:
+            db.session.rollback()
+            form_error(form, exc)
+        else:
+            db.session.commit()
+            flash(success, "success")
+            return redirect(url_for("centre_facts.index"))
+    return _page(centre, 400, **{name: form})
+
+
+@bp.post("/centre/facts/staffing")
+@login_required
+def staffing():
+    return _save("staffing", lambda centre, form: ops.update_staffing(
+        centre, has_ip_department=form.has_ip_department.data, full_time=form.full_time_ip_staff.data,
+        certified=form.certified_staff.data, actor=current_user), _("Staff saved."))
+
+
+@bp.post("/centre/facts/pct")
+@login_required
+def add_pct():
+    return _save("pct", lambda centre, form: ops.add_pct_application(
+        centre, form.number.data, form.filing_date.data, form.title.data, actor=current_user),
+        _("PCT application recorded."))
+
+
+@bp.post("/centre/facts/reports")
+@login_required
+def add_report():
+    def action(centre, form):
+        upload = form.document.data
+        ops.add_navigation_report(centre, title=form.title.data, discipline=form.discipline.data,
+                                  report_date=form.report_date.data, filename=upload.filename or "",
+                                  content=upload.read(), actor=current_user)
+
+    return _save("report", action, _("Navigation report stored."))
+
+
+@bp.post("/centre/facts/rules")
+@login_required
+def add_rules():
+    return _save("rules", lambda centre, form: ops.add_rules_document(
+        centre, title=form.title.data, reference=form.reference.data, adopted_on=form.adopted_on.data,
+        actor=current_user), _("Rules document recorded."))
+
+
+@bp.post("/centre/facts/awards")
+@login_required
+def add_award():
+    return _save("award", lambda centre, form: ops.add_award(
+        centre, kind=form.kind.data, title=form.title.data, year=form.year.data, actor=current_user),
+        _("Award recorded."))
+
+
+@bp.post("/centre/facts/<any(pct, reports, rules, awards):kind>/<int:fact_id>/delete")
+@login_required
+def delete(kind: str, fact_id: int):
+    """Remove one of the centre's facts (a mistaken entry)."""
+    from portal.forms import EmptyForm
+
+    centre = own_centre()
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if not ops.delete_fact(centre, kind, fact_id, current_user):
+        abort(404)
+    db.session.commit()
+    flash(_("Removed."), "success")
+    return redirect(url_for("centre_facts.index"))
+
+
+@bp.get("/reports/<int:report_id>/document")
+@login_required
+def report_document(report_id: int):
+    """A navigation report's document, to the centre's staff and to organisers and administrators."""
+    report = db.session.get(NavigationReport, report_id)
+    if report is None or not may_view(current_user, db.session.get(Organisation, report.centre_id)):
+        abort(404)
+    return send_file(io.BytesIO(report.document), mimetype=report.content_type, as_attachment=True,
+                     download_name=report.filename)
