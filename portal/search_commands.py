@@ -19,12 +19,14 @@ search_cli = AppGroup("search", help="The full-text index: apply the change log,
 @search_cli.command("apply")
 @click.option("--follow", is_flag=True, help="Keep running as the index writer, applying new changes.")
 @click.option("--interval", default=0.2, show_default=True, help="Seconds between polls with --follow.")
-def apply_command(follow: bool, interval: float):
+@click.option("--batch", type=click.IntRange(min=1), default=indexing.BATCH, show_default=True,
+              help="Changes applied per index commit (each commit records the last applied id).")
+def apply_command(follow: bool, interval: float, batch: int):
     """Apply pending changes once (or keep following the change log as a worker)."""
     index = indexing.get_index()
     while True:
         try:
-            applied = indexing.apply_pending(index)
+            applied = indexing.apply_pending(index, batch=batch)
         except IndexLocked:
             # A rebuild holds the writer lock for its whole run: wait it out (or report it).
             db.session.rollback()

@@ -106,17 +106,26 @@ class SearchIndex:
         """Read every segment's table of contents, stored fields and term lists; False if
         anything is missing or unreadable.
         """
+        probe = None
         try:
-            with self._index().searcher() as searcher:
+            name = storage.read_pointer(self.path)
+            if name is None:
+                return False
+            storage.open_generation(self.path, name)  # the table of contents
+            ix, probe = storage.probe_generation(self.path, name)
+            with ix.searcher() as searcher:
                 reader = searcher.reader()
                 for _ in reader.all_stored_fields():
                     pass
-                for name in ("doc_id", "title", "body", "bigrams"):
-                    for _ in zip(range(1000), reader.lexicon(name), strict=False):
+                for field in ("doc_id", "title", "body", "bigrams"):
+                    for _ in zip(range(1000), reader.lexicon(field), strict=False):
                         pass
         except Exception:  # health means "nothing at all went wrong", so catch everything
             log.exception("search index at %s is damaged", self.path)
             return False
+        finally:
+            if probe is not None:
+                probe.close_opened()  # a reader that failed half-way leaves its files open
         return True
 
     # -- writing ---------------------------------------------------------------------------

@@ -73,6 +73,13 @@ def open_generation(path: str, name: str) -> whoosh_index.FileIndex:
         probe.close_opened()
 
 
+def probe_generation(path: str, name: str) -> tuple[whoosh_index.FileIndex, _TrackingStorage]:
+    """Open generation ``name`` through a storage that remembers every file it opens, so that a
+    health check that fails half-way can close them all (``storage.close_opened()``)."""
+    probe = _TrackingStorage(os.path.join(path, name))
+    return whoosh_index.FileIndex(probe, schema=make_schema()), probe
+
+
 def new_generation(path: str) -> tuple[str, str]:
     """Create an empty Whoosh index in a new generation directory; return (name, directory)."""
     name = f"{PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"

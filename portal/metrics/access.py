@@ -66,8 +66,8 @@ def requested_as_of(year: int) -> date:
 def programme_parameters() -> ProgrammeParameters:
     """The stored parameters; on their very first use the default row is committed at once, so a
     page that only reads still leaves them stored."""
-    if db.session.get(ProgrammeParameters, 1) is not None:
-        return current_parameters()
-    current_parameters()
-    db.session.commit()
-    return current_parameters()
+    existed = db.session.get(ProgrammeParameters, 1) is not None
+    params = current_parameters()
+    if not existed:
+        db.session.commit()
+    return params

@@ -76,16 +76,17 @@ def received_sum(paid_between: tuple[date, date] | None = None):
     return query.correlate(Deal).scalar_subquery()
 
 
-def selected_deals(f: DealFilter):
-    """Subquery: one row per deal the filter selects, with what the figures group and sum."""
+def selected_deals(f: DealFilter, with_received: bool = True):
+    """Subquery: one row per deal the filter selects, with what the figures group and sum (without the
+    amount received when only deals are counted: it costs a lookup per deal)."""
     concluded = concluded_on()
     received = received_sum(f.paid_between)
-    query = select(
-        Deal.id.label("deal_id"), Deal.licensor_id.label("centre_id"), Deal.kind.label("kind"),
-        case((Deal.licensee_size_class.in_(SME_CLASSES), 1), else_=0).label("sme"),
-        concluded.label("concluded"), Deal.contract_amount_yuan.label("amount"),
-        func.coalesce(received, 0).label("received"),
-    ).where(Deal.licensor_id.in_(f.centre_ids))
+    columns = [Deal.id.label("deal_id"), Deal.licensor_id.label("centre_id"), Deal.kind.label("kind"),
+               case((Deal.licensee_size_class.in_(SME_CLASSES), 1), else_=0).label("sme"),
+               concluded.label("concluded"), Deal.contract_amount_yuan.label("amount")]
+    if with_received or f.paid_between is not None:
+        columns.append(func.coalesce(received, 0).label("received"))
+    query = select(*columns).where(Deal.licensor_id.in_(f.centre_ids))
     # with a payment period: the deals paid in it, whenever they concluded; else only concluded deals
     query = query.where(received.isnot(None) if f.paid_between is not None else concluded.isnot(None))
     if f.periods:
@@ -161,8 +162,10 @@ def eligibility_window(params: ProgrammeParameters, as_of: date) -> date:
     return add_months(as_of, -12 * params.window_years)
 
 
-def eligibility(params: ProgrammeParameters, centre_ids: tuple[int, ...], as_of: date) -> dict[int, Eligibility]:
-    """{centre id: Eligibility as of a date} for the centres, in five grouped queries."""
+def eligibility(params: ProgrammeParameters, centre_ids: tuple[int, ...], as_of: date,
+                profiles: dict[int, CentreProfile] | None = None) -> dict[int, Eligibility]:
+    """{centre id: Eligibility as of a date} for the centres, in five grouped queries (six without
+    the centres' ``profiles``)."""
     start = eligibility_window(params, as_of)
     in_window = (start + timedelta(days=1), as_of)
     valid = and_(Patent.legal_status == "valid", or_(Patent.grant_date.is_(None), Patent.grant_date <= as_of))
@@ -175,7 +178,7 @@ def eligibility(params: ProgrammeParameters, centre_ids: tuple[int, ...], as_of:
         .join(Listing, Listing.id == listing_patents.c.listing_id)
         .where(Patent.centre_id.in_(centre_ids), valid, Listing.status == "published")
         .group_by(Patent.centre_id))
-    sub = selected_deals(DealFilter(centre_ids=centre_ids, periods=(in_window,)))
+    sub = selected_deals(DealFilter(centre_ids=centre_ids, periods=(in_window,)), with_received=False)
     deals = _counts(select(sub.c.centre_id, func.count()).group_by(sub.c.centre_id))
     received = _counts(
         select(Deal.licensor_id, func.sum(DealPayment.amount_yuan)).join(Deal, Deal.id == DealPayment.deal_id)
@@ -184,7 +187,7 @@ def eligibility(params: ProgrammeParameters, centre_ids: tuple[int, ...], as_of:
     rules = _counts(select(RulesDocument.centre_id, func.count()).where(
         RulesDocument.centre_id.in_(centre_ids), RulesDocument.adopted_on <= as_of)
         .group_by(RulesDocument.centre_id))
-    profiles = _profiles(centre_ids)
+    profiles = _profiles(centre_ids) if profiles is None else profiles
     result = {}
     for centre_id in centre_ids:
         profile = profiles.get(centre_id)
@@ -215,8 +218,8 @@ class CentreFigures:
     eligibility: Eligibility
 
 
-def figures(params: ProgrammeParameters, year: int, as_of: date,
-            centres: list[Organisation]) -> list[CentreFigures]:
+def centres_figures(params: ProgrammeParameters, year: int, as_of: date,
+                    centres: list[Organisation]) -> list[CentreFigures]:
     """The figures of ``centres`` for ``year`` against the programme's baseline year."""
     ids = tuple(c.id for c in centres)
     base = params.baseline_year
@@ -229,7 +232,7 @@ def figures(params: ProgrammeParameters, year: int, as_of: date,
         RulesDocument.centre_id.in_(ids), RulesDocument.adopted_on <= date(year, 12, 31))
         .group_by(RulesDocument.centre_id))
     profiles = _profiles(ids)
-    judged = eligibility(params, ids, as_of)
+    judged = eligibility(params, ids, as_of, profiles)
     result = []
     for centre in centres:
         now, then = deal_rows.get((centre.id, year), DealFigures()), deal_rows.get((centre.id, base), DealFigures())
@@ -253,7 +256,7 @@ def figures(params: ProgrammeParameters, year: int, as_of: date,
 
 
 def centre_figures(params: ProgrammeParameters, centre: Organisation, year: int, as_of: date) -> CentreFigures:
-    return figures(params, year, as_of, [centre])[0]
+    return centres_figures(params, year, as_of, [centre])[0]
 
 
 def all_centres() -> list[Organisation]:

@@ -84,7 +84,7 @@ def programme():
     params = programme_parameters()
     year = requested_year(params)
     as_of = requested_as_of(year)
-    rows = figures.figures(params, year, as_of, figures.all_centres())
+    rows = figures.centres_figures(params, year, as_of, figures.all_centres())
     return render_template("metrics/programme.html", rows=rows, year=year, as_of=as_of, params=params,
                            labels_m=LABELS)
 
@@ -95,7 +95,7 @@ def programme_xlsx():
     """The programme view as a workbook with Chinese headings."""
     params = programme_parameters()
     year = requested_year(params)
-    rows = figures.figures(params, year, requested_as_of(year), figures.all_centres())
+    rows = figures.centres_figures(params, year, requested_as_of(year), figures.all_centres())
     return _download(export.programme_xlsx(rows), export.XLSX, f"programme-{year}.xlsx")
 
 
@@ -106,7 +106,7 @@ def drill_filter(centre: Organisation) -> tuple[figures.DealFilter, dict]:
     args = request.args
     kind = args.get("kind") or None
     month = args.get("month", "")
-    if kind is not None and kind not in DEAL_KINDS or month and (not month.isdigit() or not 1 <= int(month) <= 12):
+    if (kind is not None and kind not in DEAL_KINDS) or (month and not (month.isdigit() and 1 <= int(month) <= 12)):
         abort(400)
     shown = {"kind": kind, "sme": 1 if args.get("sme") == "1" else None, "month": int(month) if month else None}
     if args.get("as_of"):
