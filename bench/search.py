@@ -630,7 +630,7 @@ def publish_bench(workdir: Path, publishes: int) -> dict:
                 title, abstract, field = _device_listing(rng)
                 patent, _ = upsert_patent(centre, PatentData(
                     application_number=number, title=title, abstract=abstract, filing_date=date(int(number[:4]), 5, 6),
-                    legal_status="valid", grant_date=date(2022, 1, 4), ipc=["A61F 2/82"]), actor=None)
+                    legal_status="valid", grant_date=date(int(number[:4]) + 1, 1, 4), ipc=["A61F 2/82"]), actor=None)
                 listing = create_listing(centre, [patent], ListingData(title=title, modes=["ordinary"], field=field),
                                          actor=None)
                 publish_listing(listing, actor=None)

@@ -24,6 +24,10 @@ CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
 # identifiers (PD-1, 17/00, 2.5, COVID_19). ``[^\W_]`` is "alphanumeric" in Python's re.
 WORD_RUN = re.compile(rf"(?:(?![{CJK_CHARS}])[^\W_])+(?:[-_./+](?:(?![{CJK_CHARS}])[^\W_])+)*")
 WORD_SEPARATORS = re.compile(r"[-_./+]")
+# Hyphens that NFKC leaves alone (ZSM‑5 with U+2011, 5–10 with an en dash, a minus sign) become
+# ASCII ones, one character for one, so identifiers match however they were typeset. Em dashes
+# (——, Chinese punctuation) stay.
+DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2043\u2212", "-"))
 
 _converter: opencc.OpenCC | None = None
 _triggers: frozenset[str] | None = None
@@ -102,13 +106,13 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int] | None]:
     with one extra entry equal to ``len(text)``; ``None`` means the two strings align one to one
     (the usual case: full-width punctuation and capitals do not change the length).
     """
-    folded = unicodedata.normalize("NFKC", text).lower()
+    folded = unicodedata.normalize("NFKC", text).lower().translate(DASHES)
     if len(folded) == len(text):
         return to_simplified(folded), None
     pieces: list[str] = []
     offsets: list[int] = []
     for index, ch in enumerate(text):
-        piece = unicodedata.normalize("NFKC", ch).lower()
+        piece = unicodedata.normalize("NFKC", ch).lower().translate(DASHES)
         pieces.append(piece)
         offsets.extend([index] * len(piece))
     offsets.append(len(text))

@@ -48,6 +48,7 @@ class ParsedQuery:
     cjk: list[str] = field(default_factory=list)  # strings to highlight in CJK text
     latin: list[str] = field(default_factory=list)  # Latin terms to highlight
     fuzzy: list[str] = field(default_factory=list)  # Latin terms also matched approximately
+    runs: list[str] = field(default_factory=list)  # the CJK runs that tier 0 wants verbatim
 
     @property
     def empty(self) -> bool:
@@ -113,6 +114,7 @@ def parse(raw: object) -> ParsedQuery:
         words = cjk_words(run) or [run]
         tokens = dict.fromkeys(t for t, _, _ in cjk_tokens(run) if t not in STOP_WORDS)
         whole.append(phrase)
+        parsed.runs.append(run)
         anything.extend(_text_terms(t) for t in tokens)
         if len(run) == 1:
             anything.append(single_character(run, boost=BOOST_BIGRAM))

@@ -4,17 +4,18 @@ pagination, facet counts, highlights and the "did you mean" suggestion.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
-from whoosh import sorting
 from whoosh.searching import Searcher
 
 from .facets import count as count_facets
 from .highlight import needle_pattern, plain, snippet
-from .query import ParsedQuery, filter_parts, filter_query, parse
-from .schema import META_ID
+from .normalise import normalise
+from .query import ParsedQuery, filter_parts, parse
+from .schema import FACETS
 from .suggest import suggest
+from .view import Sets, View, view_for
 
 SORTS = ("relevance", "newest", "expiry")
 MAX_PER_PAGE = 100
@@ -65,59 +66,125 @@ def _clamp(value: object, low: int, high: int, default: int) -> int:
     return max(low, min(high, number))
 
 
-def _sorted_by(parsed: ParsedQuery, sort: str) -> list[sorting.FacetType]:
-    keys: list[sorting.FacetType] = []
-    if not parsed.empty:
-        # Tier 0: the whole phrase; tier 1: every word somewhere; tier 2: the rest.
-        keys.append(sorting.QueryFacet({"0": parsed.tier0, "1": parsed.tier1}, other="2"))
-    if sort == "relevance" and not parsed.empty:
-        keys.append(sorting.ScoreFacet())
-    elif sort == "expiry":
-        keys.append(sorting.FieldFacet("expiry"))
-    else:  # newest, and "relevance" of an empty query (every listing scores the same)
-        keys.append(sorting.FieldFacet("published", reverse=True))
-    keys.append(sorting.FieldFacet("doc_id"))  # a stable order for equal keys
-    return keys
-
-
 def run_search(searcher: Searcher, request: SearchQuery) -> SearchResult:
     """Execute ``request``. Raises ``ValueError`` only for an unknown sort or filter name,
     never for anything in ``request.text``.
+
+    Every set is computed per segment from cached postings (:mod:`search.view`): the results
+    are every document matching any query term (recall first), ordered by tier — tier 0 holds
+    the whole phrase, tier 1 every query word somewhere, tier 2 the rest — and within a tier by
+    BM25 score or date. Only the tiers a page reaches are scored.
     """
     if request.sort not in SORTS:
         raise ValueError(f"unknown sort: {request.sort!r}; expected one of {SORTS}")
     per_page = _clamp(request.per_page, 1, MAX_PER_PAGE, 20)
     page = _clamp(request.page, 1, MAX_RESULTS // per_page + 1, 1)
     parsed = parse(request.text)
-    matching = parsed.match if not parsed.empty else wq.Every()
     parts = filter_parts(request.filters)
-    only = filter_query(request.filters)
-    results = searcher.search(
-        matching,
-        filter=only,
-        mask=wq.Term("doc_id", META_ID),
-        limit=min(page * per_page, MAX_RESULTS),
-        sortedby=_sorted_by(parsed, request.sort),
-    )
-    total = len(results)
-    facets = count_facets(searcher, matching, results.docs(), parts)
+    view = view_for(searcher)
 
-    hits = results[(page - 1) * per_page : page * per_page]
+    base = view.live() if parsed.empty else view.evaluate(parsed.match)
+    chosen: dict[str, Sets] = {}
+    for name, part in parts.items():
+        allowed = view.evaluate(part)
+        if name in FACETS:
+            chosen[name] = allowed
+        else:  # a filter that is not a facet (ipc) always applies
+            base = _intersect(base, allowed)
+    matched = base
+    for allowed in chosen.values():
+        matched = _intersect(matched, allowed)
+    total = sum(map(len, matched))
+    facets = count_facets(view, matched, base, chosen)
+
+    if parsed.empty:
+        tiers, exact = [matched], False
+    else:
+        tier0 = _intersect(view.evaluate(parsed.tier0), matched)
+        tier1 = _intersect(view.evaluate(parsed.tier1), matched)
+        rest = [m - a - b for m, a, b in zip(matched, tier0, tier1, strict=True)]
+        tiers = [tier0, [b - a for a, b in zip(tier0, tier1, strict=True)], rest]
+        exact = any(len(run) > 2 for run in parsed.runs)  # a bigram phrase is only approximate
+    wanted = min(page * per_page, MAX_RESULTS)
+    ranked = _rank(view, parsed, tiers, request.sort, wanted, exact)
+
+    hits = [searcher.stored_fields(docnum) for docnum in ranked[(page - 1) * per_page : page * per_page]]
     ids = [hit["doc_id"] for hit in hits]
     highlights: dict[str, str] = {}
     if not parsed.empty and hits:
         pattern = needle_pattern(parsed.cjk, [*parsed.latin, *_spellings(searcher, parsed)])
         for hit in hits:
-            stored = hit.fields()
-            body, title = stored.get("body", ""), stored.get("title", "")
+            body, title = hit.get("body", ""), hit.get("title", "")
             highlights[hit["doc_id"]] = snippet(body, pattern) or snippet(title, pattern) or plain(body or title)
 
     suggestion = None
-    # Results are sorted by tier first, so the best hit says whether anything matched every
-    # query word; if nothing did, some word may be misspelt.
-    if not parsed.empty and (not results.top_n or results.top_n[0][0][0] == "2"):
+    # Nothing matched every query word (tiers 0 and 1 are empty): some word may be misspelt.
+    if not parsed.empty and not any(tiers[0]) and not any(tiers[1]):
         suggestion = suggest(searcher, parsed.text)
     return SearchResult(ids, total, facets, highlights, suggestion, page, per_page)
+
+
+def _intersect(a: Sets, b: Sets) -> Sets:
+    return [x & y for x, y in zip(a, b, strict=True)]
+
+
+def _rank(view: View, parsed: ParsedQuery, tiers: list[Sets], sort: str, wanted: int, exact: bool) -> list[int]:
+    """Global document numbers of the first ``wanted`` results, tier by tier."""
+    ranked: list[int] = []
+    demoted: Sets | None = None  # tier-0 candidates that turned out not to hold the phrase verbatim
+    for number, tier in enumerate(tiers):
+        if demoted is not None:
+            tier = [t | d for t, d in zip(tier, demoted, strict=True)]
+            demoted = None
+        need = wanted - len(ranked)
+        if need <= 0:
+            break
+        size = sum(map(len, tier))
+        if not size:
+            continue
+        if number == 0 and exact:
+            verified, rejected = [], [set() for _ in tier]
+            for limit in (need * 2 + 10, size):
+                verified, rejected = [], [set() for _ in tier]
+                for index, local in _order(view, parsed, tier, sort, limit):
+                    if len(verified) == need:
+                        break
+                    if _verbatim(view, index, local, parsed.runs):
+                        verified.append(view.parts[index].offset + local)
+                    else:
+                        rejected[index].add(local)
+                if len(verified) == need or limit >= size:
+                    break
+            ranked.extend(verified)
+            demoted = [frozenset(r) for r in rejected]
+        else:
+            ranked.extend(view.parts[index].offset + local for index, local in _order(view, parsed, tier, sort, need))
+    return ranked
+
+
+def _verbatim(view: View, index: int, local: int, runs: list[str]) -> bool:
+    stored = view.parts[index].reader.stored_fields(local)
+    text = normalise(f"{stored.get('title', '')}\n{stored.get('body', '')}")
+    return all(run in text for run in runs)
+
+
+def _order(view: View, parsed: ParsedQuery, tier: Sets, sort: str, limit: int) -> list[tuple[int, int]]:
+    """The first ``limit`` (part index, local document number) of ``tier`` in ``sort`` order;
+    equal keys are ordered by doc_id, so that pages are stable."""
+    doc_ids = view.column("doc_id")
+    if sort == "relevance" and not parsed.empty:
+        scores = view.score(parsed.match, tier)
+        best = heapq.nlargest(limit, ((score, index, local) for index, part_scores in enumerate(scores)
+                                      for local, score in part_scores.items()))
+        best.sort(key=lambda item: (-item[0], doc_ids[item[1]][item[2]]))
+        return [(index, local) for _, index, local in best]
+    if sort == "expiry":
+        expiry = view.column("expiry")
+        return heapq.nsmallest(limit, ((i, d) for i, docs in enumerate(tier) for d in docs),
+                               key=lambda item: (expiry[item[0]][item[1]], doc_ids[item[0]][item[1]]))
+    published = view.column("published")  # newest, and "relevance" of an empty query
+    return heapq.nsmallest(limit, ((i, d) for i, docs in enumerate(tier) for d in docs),
+                           key=lambda item: (-published[item[0]][item[1]], doc_ids[item[0]][item[1]]))
 
 
 def _spellings(searcher: Searcher, parsed: ParsedQuery) -> list[str]:

@@ -43,6 +43,13 @@ def test_pd1_variants_share_the_joined_token(typed):
     assert "抗体" in terms(typed + "抗体")
 
 
+@pytest.mark.parametrize("dash", ["\u2010", "\u2011", "\u2012", "\u2013", "\u2212", "\uff0d", "-"])
+def test_typeset_hyphens_join_like_ascii_ones(dash):
+    assert normalise(f"ZSM{dash}5") == "zsm-5"
+    assert "zsm5" in terms(f"ZSM{dash}5分子筛")
+    assert normalise("——") == "——"  # Chinese em-dash punctuation is left alone
+
+
 def test_latin_runs_are_kept_as_tokens():
     tokens = terms("CT图像分割")
     assert tokens[0] == "ct"
