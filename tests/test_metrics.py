@@ -318,6 +318,14 @@ def test_the_organiser_sees_every_centre(client, auth, organiser, scenario, fact
     assert book.status_code == 200 and book.mimetype.endswith("spreadsheetml.sheet")
 
 
+def test_a_site_administrator_sees_the_programme_too(client, auth, admin, scenario):
+    auth.login(admin.email)
+    page = client.get("/metrics/programme?year=2023")
+    assert page.status_code == 200 and 'id="centre-ruijin-ip"' in page.get_data(as_text=True)
+    api = client.get("/api/v1/metrics/centres/ruijin-ip?year=2023")
+    assert api.status_code == 200 and api.get_json()["centre"] == "ruijin-ip"
+
+
 def test_centre_facts_are_recorded_through_the_pages(client, auth, app, centre, centre_staff, organiser,
                                                      other_centre_staff):
     auth.login(centre_staff.email)
