@@ -31,6 +31,7 @@ from whoosh.util.numeric import byte_to_length
 from .schema import FACETS, META_ID
 
 POSTINGS_BUDGET = 6_000_000  # postings cached per process (8 bytes each: ~48 MB at most)
+TERM_SETS_BUDGET = 1_500_000  # members of the per-searcher term sets kept (~60 bytes each as frozensets)
 BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 
 _EMPTY: frozenset[int] = frozenset()
@@ -210,6 +211,7 @@ class View:
                 excluded.add(meta - offset)
             self.parts.append(Part(_leaf_for(sub), sub, offset, frozenset(excluded)))
         self._cache: dict[object, Sets] = {}
+        self._cached_members = 0
         self._lock = threading.Lock()
 
     # -- sets ----------------------------------------------------------------------------------
@@ -231,10 +233,13 @@ class View:
             found = self._cache.get(key)
         if found is None:
             found = [part.leaf.docs(part.reader, fieldname, tbytes) - part.excluded for part in self.parts]
+            size = sum(map(len, found))
             with self._lock:
-                if len(self._cache) > 512:
+                if self._cached_members + size > TERM_SETS_BUDGET:
                     self._cache.clear()
+                    self._cached_members = 0
                 self._cache[key] = found
+                self._cached_members += size
         return found
 
     def _to_bytes(self, fieldname: str, text: str) -> bytes | None:
