@@ -4,9 +4,9 @@ pagination, facet counts, highlights and the "did you mean" suggestion.
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass, field
 
+import numpy as np
 from whoosh.searching import Searcher
 
 from .facets import count as count_facets
@@ -15,7 +15,7 @@ from .normalise import normalise
 from .query import ParsedQuery, filter_parts, parse
 from .schema import FACETS
 from .suggest import suggest
-from .view import Sets, View, view_for
+from .view import Docs, View, view_for
 
 SORTS = ("relevance", "newest", "expiry")
 MAX_PER_PAGE = 100
@@ -70,7 +70,7 @@ def run_search(searcher: Searcher, request: SearchQuery) -> SearchResult:
     """Execute ``request``. Raises ``ValueError`` only for an unknown sort or filter name,
     never for anything in ``request.text``.
 
-    Every set is computed per segment from cached postings (:mod:`search.view`): the results
+    Every set is a boolean array computed from cached postings (:mod:`search.view`): the results
     are every document matching any query term (recall first), ordered by tier — tier 0 holds
     the whole phrase, tier 1 every query word somewhere, tier 2 the rest — and within a tier by
     BM25 score or date. Only the tiers a page reaches are scored.
@@ -84,26 +84,25 @@ def run_search(searcher: Searcher, request: SearchQuery) -> SearchResult:
     view = view_for(searcher)
 
     base = view.live() if parsed.empty else view.evaluate(parsed.match)
-    chosen: dict[str, Sets] = {}
+    chosen: dict[str, Docs] = {}
     for name, part in parts.items():
         allowed = view.evaluate(part)
         if name in FACETS:
             chosen[name] = allowed
         else:  # a filter that is not a facet (ipc) always applies
-            base = _intersect(base, allowed)
+            base = base & allowed
     matched = base
     for allowed in chosen.values():
-        matched = _intersect(matched, allowed)
-    total = sum(map(len, matched))
+        matched = matched & allowed
+    total = int(np.count_nonzero(matched))
     facets = count_facets(view, matched, base, chosen)
 
     if parsed.empty:
         tiers, exact = [matched], False
     else:
-        tier0 = _intersect(view.evaluate(parsed.tier0), matched)
-        tier1 = _intersect(view.evaluate(parsed.tier1), matched)
-        rest = [m - a - b for m, a, b in zip(matched, tier0, tier1, strict=True)]
-        tiers = [tier0, [b - a for a, b in zip(tier0, tier1, strict=True)], rest]
+        tier0 = view.evaluate(parsed.tier0) & matched
+        tier1 = view.evaluate(parsed.tier1) & matched
+        tiers = [tier0, tier1 & ~tier0, matched & ~tier0 & ~tier1]
         exact = any(len(run) > 2 for run in parsed.runs)  # a bigram phrase is only approximate
     wanted = min(page * per_page, MAX_RESULTS)
     ranked = _rank(view, parsed, tiers, request.sort, wanted, exact)
@@ -119,72 +118,67 @@ def run_search(searcher: Searcher, request: SearchQuery) -> SearchResult:
 
     suggestion = None
     # Nothing matched every query word (tiers 0 and 1 are empty): some word may be misspelt.
-    if not parsed.empty and not any(tiers[0]) and not any(tiers[1]):
+    if not parsed.empty and not tiers[0].any() and not tiers[1].any():
         suggestion = suggest(searcher, parsed.text)
     return SearchResult(ids, total, facets, highlights, suggestion, page, per_page)
 
 
-def _intersect(a: Sets, b: Sets) -> Sets:
-    return [x & y for x, y in zip(a, b, strict=True)]
-
-
-def _rank(view: View, parsed: ParsedQuery, tiers: list[Sets], sort: str, wanted: int, exact: bool) -> list[int]:
+def _rank(view: View, parsed: ParsedQuery, tiers: list[Docs], sort: str, wanted: int, exact: bool) -> list[int]:
     """Global document numbers of the first ``wanted`` results, tier by tier."""
     ranked: list[int] = []
-    demoted: Sets | None = None  # tier-0 candidates that turned out not to hold the phrase verbatim
+    demoted: Docs | None = None  # tier-0 candidates that turned out not to hold the phrase verbatim
     for number, tier in enumerate(tiers):
         if demoted is not None:
-            tier = [t | d for t, d in zip(tier, demoted, strict=True)]
+            tier = tier | demoted
             demoted = None
         need = wanted - len(ranked)
         if need <= 0:
             break
-        size = sum(map(len, tier))
+        size = int(np.count_nonzero(tier))
         if not size:
             continue
         if number == 0 and exact:
-            verified, rejected = [], [set() for _ in tier]
+            verified: list[int] = []
+            rejected: list[int] = []
             for limit in (need * 2 + 10, size):
-                verified, rejected = [], [set() for _ in tier]
-                for index, local in _order(view, parsed, tier, sort, limit):
+                verified, rejected = [], []
+                for docnum in _order(view, parsed, tier, sort, limit):
                     if len(verified) == need:
                         break
-                    if _verbatim(view, index, local, parsed.runs):
-                        verified.append(view.parts[index].offset + local)
-                    else:
-                        rejected[index].add(local)
+                    (verified if _verbatim(view, docnum, parsed.runs) else rejected).append(docnum)
                 if len(verified) == need or limit >= size:
                     break
             ranked.extend(verified)
-            demoted = [frozenset(r) for r in rejected]
+            demoted = view.empty()
+            demoted[rejected] = True
         else:
-            ranked.extend(view.parts[index].offset + local for index, local in _order(view, parsed, tier, sort, need))
+            ranked.extend(_order(view, parsed, tier, sort, need))
     return ranked
 
 
-def _verbatim(view: View, index: int, local: int, runs: list[str]) -> bool:
-    stored = view.parts[index].reader.stored_fields(local)
+def _verbatim(view: View, docnum: int, runs: list[str]) -> bool:
+    stored = view.searcher.stored_fields(docnum)
     text = normalise(f"{stored.get('title', '')}\n{stored.get('body', '')}")
     return all(run in text for run in runs)
 
 
-def _order(view: View, parsed: ParsedQuery, tier: Sets, sort: str, limit: int) -> list[tuple[int, int]]:
-    """The first ``limit`` (part index, local document number) of ``tier`` in ``sort`` order;
-    equal keys are ordered by doc_id, so that pages are stable."""
-    doc_ids = view.column("doc_id")
+def _order(view: View, parsed: ParsedQuery, tier: Docs, sort: str, limit: int) -> list[int]:
+    """The first ``limit`` documents of ``tier`` in ``sort`` order; equal keys are ordered by
+    doc_id, so that pages are stable."""
+    candidates = np.flatnonzero(tier)
     if sort == "relevance" and not parsed.empty:
-        scores = view.score(parsed.match, tier)
-        best = heapq.nlargest(limit, ((score, index, local) for index, part_scores in enumerate(scores)
-                                      for local, score in part_scores.items()))
-        best.sort(key=lambda item: (-item[0], doc_ids[item[1]][item[2]]))
-        return [(index, local) for _, index, local in best]
-    if sort == "expiry":
-        expiry = view.column("expiry")
-        return heapq.nsmallest(limit, ((i, d) for i, docs in enumerate(tier) for d in docs),
-                               key=lambda item: (expiry[item[0]][item[1]], doc_ids[item[0]][item[1]]))
-    published = view.column("published")  # newest, and "relevance" of an empty query
-    return heapq.nsmallest(limit, ((i, d) for i, docs in enumerate(tier) for d in docs),
-                           key=lambda item: (-published[item[0]][item[1]], doc_ids[item[0]][item[1]]))
+        key = -view.score(parsed.match, tier)[candidates]
+    elif sort == "expiry":
+        key = view.column("expiry")[candidates]
+    else:  # newest, and "relevance" of an empty query
+        key = -view.column("published")[candidates]
+    if len(candidates) > limit:
+        # Keep every candidate whose key is no worse than the limit-th one (ties included).
+        cut = np.partition(key, limit - 1)[limit - 1]
+        keep = key <= cut
+        candidates, key = candidates[keep], key[keep]
+    order = np.lexsort((view.tie_order()[candidates], key))[:limit]
+    return candidates[order].tolist()
 
 
 def _spellings(searcher: Searcher, parsed: ParsedQuery) -> list[str]:

@@ -1,13 +1,14 @@
-"""Set algebra and BM25 over cached postings: how a search runs in a few milliseconds.
+"""Set algebra and BM25 over cached postings, in NumPy: how a search runs in a few milliseconds.
 
 Whoosh answers a query by stepping matcher objects through every matching document in Python,
 scoring each one; with sorting, facets and an OR of many terms (our recall-first queries), that
-took 0.2–2 s on 30,000 listings. Here the postings of each term are read once into arrays of
+took 0.5–3 s at 100,000 listings. Here the postings of each term are read once into arrays of
 document numbers and weights and kept, per segment, in a process-wide LRU: segments never change
-once written (deletions live in the reader, and are applied per searcher), so nothing cached
-can go stale. A query is then evaluated as C-speed set operations per segment (union for OR,
-intersection for AND, all bigrams for a phrase), facets are counted by set intersection, and
-only the documents a page needs are scored, with the same BM25F formula as Whoosh.
+once written (deletions live in the reader, and are applied per searcher), so nothing cached can
+go stale. A searcher is seen as one space of document numbers (Whoosh's global numbers); a set of
+documents is a boolean array over it, so OR, AND and NOT are single vector operations, facets
+are counted with ``bincount``, and only the candidates a page needs are scored, with the same
+BM25F formula as Whoosh.
 
 A phrase is evaluated as "every bigram present", a superset of the exact phrase; where exactness
 matters (the whole-phrase tier) the caller checks the candidate's text.
@@ -17,12 +18,10 @@ from __future__ import annotations
 
 import threading
 import weakref
-from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from itertools import accumulate, compress, repeat
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
@@ -31,10 +30,12 @@ from whoosh.util.numeric import byte_to_length
 from .schema import FACETS, META_ID
 
 POSTINGS_BUDGET = 6_000_000  # postings cached per process (8 bytes each: ~48 MB at most)
-TERM_SETS_BUDGET = 1_500_000  # members of the per-searcher term sets kept (~60 bytes each as frozensets)
+TERM_SETS_BUDGET = 256  # boolean term sets kept per searcher (one byte per document each)
 BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 
-_EMPTY: frozenset[int] = frozenset()
+Docs = np.ndarray  # a boolean array over the searcher's document numbers
+
+_LENGTH_DECODE = np.array([0] + [byte_to_length(b) for b in range(1, 256)], dtype=np.float32)
 
 
 class _PostingsCache:
@@ -43,7 +44,7 @@ class _PostingsCache:
     def __init__(self, budget: int):
         self.budget = budget
         self.size = 0
-        self.entries: OrderedDict[tuple[str, str, bytes], tuple[array, array]] = OrderedDict()
+        self.entries: OrderedDict[tuple[str, str, bytes], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, key):
@@ -65,29 +66,33 @@ class _PostingsCache:
 
 
 _postings = _PostingsCache(POSTINGS_BUDGET)
+_EMPTY_POSTINGS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 
 
-def _read_postings(reader: IndexReader, fieldname: str, tbytes: bytes) -> tuple[array, array]:
+def _read_postings(reader: IndexReader, fieldname: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
     """All postings of a term in one segment, deleted documents included."""
-    ids, weights = array("I"), array("f")
     terms = getattr(reader, "_terms", None)
     if terms is None or (fieldname, tbytes) not in terms:
-        return ids, weights
+        return _EMPTY_POSTINGS
     matcher = terms.matcher(fieldname, tbytes, reader.schema[fieldname].format)
+    id_blocks, weight_blocks = [], []
     while matcher.is_active():
         # Whole blocks at a time; this is Whoosh's own block decoding without the per-posting calls.
         matcher._read_data()
         deltas, block_weights = matcher._data[0], matcher._data[1]
-        ids.extend(accumulate(deltas))
+        # A block holds its first id, then the gaps to each next one.
+        id_blocks.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
         count = len(deltas)
         if block_weights is None:
-            weights.extend(repeat(1.0, count))
+            weight_blocks.append(np.ones(count, dtype=np.float32))
         elif isinstance(block_weights, float):
-            weights.extend(repeat(block_weights, count))
+            weight_blocks.append(np.full(count, block_weights, dtype=np.float32))
         else:
-            weights.extend(block_weights)
+            weight_blocks.append(np.asarray(block_weights, dtype=np.float32))
         matcher._next_block()
-    return ids, weights
+    if not id_blocks:
+        return _EMPTY_POSTINGS
+    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
 
 
 class Leaf:
@@ -98,11 +103,11 @@ class Leaf:
         self.segment_id = segment_id
         self.doc_count = doc_count
         self.lock = threading.Lock()
-        self._lengths: dict[str, list[int]] = {}
-        self._columns: dict[str, list] = {}
-        self._facets: dict[str, dict[str, frozenset[int]]] | None = None
+        self._lengths: dict[str, np.ndarray] = {}
+        self._columns: dict[str, np.ndarray] = {}
+        self._facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]] | None = None
 
-    def postings(self, reader: IndexReader, fieldname: str, tbytes: bytes) -> tuple[array, array]:
+    def postings(self, reader: IndexReader, fieldname: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
         key = (self.segment_id, fieldname, tbytes)
         entry = _postings.get(key)
         if entry is None:
@@ -110,10 +115,7 @@ class Leaf:
             _postings.put(key, entry)
         return entry
 
-    def docs(self, reader: IndexReader, fieldname: str, tbytes: bytes) -> frozenset[int]:
-        return frozenset(self.postings(reader, fieldname, tbytes)[0])
-
-    def lengths(self, reader: IndexReader, fieldname: str) -> list[int]:
+    def lengths(self, reader: IndexReader, fieldname: str) -> np.ndarray:
         """Each document's length of ``fieldname`` as BM25 sees it (one-byte approximation)."""
         with self.lock:
             found = self._lengths.get(fieldname)
@@ -121,44 +123,54 @@ class Leaf:
                 found = self._lengths[fieldname] = _field_lengths(reader, fieldname, self.doc_count)
             return found
 
-    def column(self, reader: IndexReader, name: str) -> list:
-        """Raw values of a sortable column, by document number (0 where a document has none)."""
+    def column(self, reader: IndexReader, name: str) -> np.ndarray:
+        """Raw values of a sortable column by document number: float64 for numbers and dates,
+        bytes for identifiers."""
         with self.lock:
             found = self._columns.get(name)
             if found is None:
                 if reader.has_column(name):
-                    found = list(reader.column_reader(name, translate=False))
+                    values = list(reader.column_reader(name, translate=False))
+                    # Dates are 100 ns ticks, and a missing one is the column's largest value:
+                    # float64 keeps their order (to within 2 µs) without overflowing.
+                    kind = np.bytes_ if values and isinstance(values[0], bytes) else np.float64
+                    found = np.array(values, dtype=kind) if values else np.zeros(0, dtype=kind)
                 else:
-                    found = [0] * self.doc_count
+                    found = np.zeros(self.doc_count, dtype=np.float64)
                 self._columns[name] = found
             return found
 
-    def facet_values(self, reader: IndexReader) -> dict[str, dict[str, frozenset[int]]]:
-        """For each facet, each value and the documents that have it."""
+    def facet_values(self, reader: IndexReader) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:
+        """For each facet: its values, and two parallel arrays (document, value index), one
+        pair per posting — so counting a result set is one ``bincount``."""
         with self.lock:
             if self._facets is None:
                 schema = reader.schema
-                self._facets = {
-                    name: {schema[name].from_bytes(tb): frozenset(_read_postings(reader, name, tb)[0])
-                           for tb in reader.lexicon(name)}
-                    for name in FACETS
-                }
+                facets = {}
+                for name in FACETS:
+                    values, docs, codes = [], [], []
+                    for tbytes in reader.lexicon(name):
+                        ids = _read_postings(reader, name, tbytes)[0]
+                        docs.append(ids)
+                        codes.append(np.full(len(ids), len(values), dtype=np.int32))
+                        values.append(schema[name].from_bytes(tbytes))
+                    facets[name] = (values, np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64),
+                                    np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32))
+                self._facets = facets
             return self._facets
 
 
-def _field_lengths(reader: IndexReader, fieldname: str, count: int) -> list[int]:
+def _field_lengths(reader: IndexReader, fieldname: str, count: int) -> np.ndarray:
     perdoc = getattr(reader, "_perdoc", None)
     try:
         from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
         column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
         if column is None:
-            return [0] * count
-        decode = [byte_to_length(b) for b in range(256)]
-        decode[0] = 0
-        return [decode[b] for b in column]
+            return np.zeros(count, dtype=np.float32)
+        return _LENGTH_DECODE[np.frombuffer(bytes(bytearray(column)), dtype=np.uint8)][:count]
     except (AttributeError, ImportError):  # another codec: the slow public way
-        return [reader.doc_field_length(d, fieldname) or 0 for d in range(count)]
+        return np.array([reader.doc_field_length(d, fieldname) or 0 for d in range(count)], dtype=np.float32)
 
 
 _leaves: weakref.WeakValueDictionary[str, Leaf] = weakref.WeakValueDictionary()
@@ -175,54 +187,57 @@ def _leaf_for(reader: IndexReader) -> Leaf:
         return leaf
 
 
-@dataclass
 class Part:
-    """One segment as a searcher sees it: cached data, its reader, its first global document
-    number, and the documents to leave out (deleted ones and the metadata document)."""
+    """One segment as a searcher sees it: cached data, its reader, and its first global
+    document number."""
 
-    leaf: Leaf
-    reader: IndexReader
-    offset: int
-    excluded: frozenset[int]
-    live: frozenset[int] | None = field(default=None)
-
-    def live_docs(self) -> frozenset[int]:
-        if self.live is None:
-            self.live = frozenset(range(self.leaf.doc_count)) - self.excluded
-        return self.live
-
-
-Sets = list[frozenset[int]]  # one set of local document numbers per part, in part order
+    def __init__(self, leaf: Leaf, reader: IndexReader, offset: int):
+        self.leaf, self.reader, self.offset = leaf, reader, offset
 
 
 class View:
-    """A searcher seen as parts; evaluates queries to per-part document sets and scores them."""
+    """A searcher seen as one array space; evaluates queries to boolean arrays and scores them."""
 
     def __init__(self, searcher: Searcher):
         self.searcher = searcher
         self.schema = searcher.schema
         reader = searcher.reader()
         self.reader = reader
+        self.parts: list[Part] = [Part(_leaf_for(sub), sub, offset) for sub, offset in reader.leaf_readers()]
+        self.size = sum(part.leaf.doc_count for part in self.parts)
+        live = np.ones(self.size, dtype=bool)
+        for part in self.parts:
+            if part.reader.has_deletions():
+                deleted = np.fromiter(part.reader.deleted_docs_set, dtype=np.int64)
+                live[deleted[deleted < part.leaf.doc_count] + part.offset] = False
         meta = searcher.document_number(doc_id=META_ID)
-        self.parts: list[Part] = []
-        for sub, offset in reader.leaf_readers():
-            excluded = set(sub.deleted_docs_set) if sub.has_deletions() else set()
-            if meta is not None and offset <= meta < offset + sub.doc_count_all():
-                excluded.add(meta - offset)
-            self.parts.append(Part(_leaf_for(sub), sub, offset, frozenset(excluded)))
-        self._cache: dict[object, Sets] = {}
-        self._cached_members = 0
+        if meta is not None and meta < self.size:
+            live[meta] = False
+        live.flags.writeable = False
+        self._live = live
+        self._cache: OrderedDict[object, Docs] = OrderedDict()
+        self._arrays: dict[object, np.ndarray] = {}
         self._lock = threading.Lock()
 
     # -- sets ----------------------------------------------------------------------------------
 
-    def empty(self) -> Sets:
-        return [_EMPTY for _ in self.parts]
+    def empty(self) -> Docs:
+        return np.zeros(self.size, dtype=bool)
 
-    def live(self) -> Sets:
-        return [part.live_docs() for part in self.parts]
+    def live(self) -> Docs:
+        return self._live
 
-    def term(self, fieldname: str, text: str | bytes) -> Sets:
+    def _docs(self, fieldname: str, tbytes: bytes) -> Docs:
+        out = self.empty()
+        for part in self.parts:
+            ids = part.leaf.postings(part.reader, fieldname, tbytes)[0]
+            if len(ids):
+                out[ids + part.offset] = True
+        out &= self._live
+        out.flags.writeable = False
+        return out
+
+    def term(self, fieldname: str, text: str | bytes) -> Docs:
         if fieldname not in self.schema:
             return self.empty()
         tbytes = text if isinstance(text, bytes) else self._to_bytes(fieldname, text)
@@ -231,15 +246,14 @@ class View:
         key = (fieldname, tbytes)
         with self._lock:
             found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
         if found is None:
-            found = [part.leaf.docs(part.reader, fieldname, tbytes) - part.excluded for part in self.parts]
-            size = sum(map(len, found))
+            found = self._docs(fieldname, tbytes)
             with self._lock:
-                if self._cached_members + size > TERM_SETS_BUDGET:
-                    self._cache.clear()
-                    self._cached_members = 0
                 self._cache[key] = found
-                self._cached_members += size
+                while len(self._cache) > TERM_SETS_BUDGET:
+                    self._cache.popitem(last=False)
         return found
 
     def _to_bytes(self, fieldname: str, text: str) -> bytes | None:
@@ -248,8 +262,9 @@ class View:
         except ValueError:
             return None
 
-    def evaluate(self, q: wq.Query | None) -> Sets:
-        """The documents matching ``q`` (a phrase: every one of its words), per part."""
+    def evaluate(self, q: wq.Query | None) -> Docs:
+        """The documents matching ``q`` (a phrase: every one of its words). The result may be
+        shared: combine it with ``&``, ``|``, never in place."""
         if q is None or q is wq.NullQuery:
             return self.empty()
         if isinstance(q, wq.Term):
@@ -257,50 +272,50 @@ class View:
         if isinstance(q, wq.Or):
             return self.union(self.evaluate(sub) for sub in q.subqueries)
         if isinstance(q, wq.And):
-            out: Sets | None = None
+            out: Docs | None = None
             for sub in q.subqueries:
                 found = self.evaluate(sub)
-                out = found if out is None else [a & b for a, b in zip(out, found, strict=True)]
-                if not any(out):
+                out = found if out is None else out & found
+                if not out.any():
                     break
             return out if out is not None else self.empty()
         if isinstance(q, wq.Phrase):
             return self.evaluate(wq.And([wq.Term(q.fieldname, w) for w in q.words]))
         if isinstance(q, wq.Every):
-            return self.live()
+            return self._live
         if isinstance(q, wq.MultiTerm):  # Prefix, FuzzyTerm, …: the terms they expand to
             return self.union(self.term(q.fieldname, btext) for btext in self.expand(q))
-        found = {docnum for docnum in q.docs(self.searcher)}  # anything else: Whoosh's own way
-        return [frozenset(d - p.offset for d in found if p.offset <= d < p.offset + p.leaf.doc_count)
-                - p.excluded for p in self.parts]
+        out = self.empty()  # anything else: Whoosh's own way
+        found = np.fromiter(q.docs(self.searcher), dtype=np.int64)
+        out[found[found < self.size]] = True
+        return out & self._live
 
     def expand(self, q: wq.MultiTerm) -> list[bytes]:
         key = ("expand", q.__class__.__name__, q.fieldname, q.text, getattr(q, "maxdist", None))
         with self._lock:
-            found = self._cache.get(key)
+            found = self._arrays.get(key)
         if found is None:
             found = []
             if q.fieldname in self.schema:  # some expand to bytes, some (FuzzyTerm) to text
                 found = [t if isinstance(t, bytes) else self._to_bytes(q.fieldname, t) for t in q._btexts(self.reader)]
                 found = [t for t in found if t is not None]
             with self._lock:
-                self._cache[key] = found
+                self._arrays[key] = found
         return found
 
-    def union(self, found: Iterable[Sets]) -> Sets:
-        out: list[set[int]] = [set() for _ in self.parts]
-        for sets in found:
-            for mine, theirs in zip(out, sets, strict=True):
-                mine |= theirs
-        return [frozenset(s) for s in out]
+    def union(self, found: Iterable[Docs]) -> Docs:
+        out = self.empty()
+        for docs in found:
+            out |= docs
+        return out
 
     # -- scoring -------------------------------------------------------------------------------
 
-    def score(self, q: wq.Query, candidates: Sets) -> list[dict[int, float]]:
-        """BM25F scores of the candidate documents for the terms of ``q`` (summed over an OR, as
-        Whoosh does); candidates that match none of them score 0."""
-        scores: list[dict[int, float]] = [dict.fromkeys(c, 0.0) for c in candidates]
-        if not any(candidates):
+    def score(self, q: wq.Query, candidates: Docs) -> np.ndarray:
+        """BM25F scores of every document for the terms of ``q`` (summed over an OR, as Whoosh
+        does), counted only for the candidates; others score 0."""
+        scores = np.zeros(self.size, dtype=np.float64)
+        if not candidates.any():
             return scores
         for fieldname, tbytes, boost, constant in self._scored_terms(q, 1.0):
             if fieldname not in self.schema:
@@ -312,21 +327,21 @@ class View:
                 avg = self.searcher.avg_field_length(fieldname) or 1
                 norm_k = BM25_K1 * (1 - BM25_B)
                 per_length = BM25_K1 * BM25_B / avg
-            for part, wanted, out in zip(self.parts, candidates, scores, strict=True):
-                if not wanted:
-                    continue
+            for part in self.parts:
                 ids, weights = part.leaf.postings(part.reader, fieldname, tbytes)
-                if not ids:
+                if not len(ids):
                     continue
-                mask = list(map(wanted.__contains__, ids))
+                where = ids + part.offset
+                mask = candidates[where]
+                if not mask.any():
+                    continue
+                where = where[mask]
                 if scorable:
-                    lengths = part.leaf.lengths(part.reader, fieldname)
-                    for docnum, weight in zip(compress(ids, mask), compress(weights, mask), strict=True):
-                        out[docnum] += boost * idf * (weight * (BM25_K1 + 1)) / (
-                            weight + norm_k + per_length * lengths[docnum])
+                    weight = weights[mask].astype(np.float64)
+                    lengths = part.leaf.lengths(part.reader, fieldname)[ids[mask]]
+                    scores[where] += boost * idf * (weight * (BM25_K1 + 1)) / (weight + norm_k + per_length * lengths)
                 else:
-                    for docnum in compress(ids, mask):
-                        out[docnum] += boost
+                    scores[where] += boost
         return scores
 
     def _scored_terms(self, q: wq.Query, boost: float) -> Iterable[tuple[str, bytes, float, bool]]:
@@ -348,11 +363,41 @@ class View:
 
     # -- per-document values ------------------------------------------------------------------
 
-    def column(self, name: str) -> list[list]:
-        return [part.leaf.column(part.reader, name) for part in self.parts]
+    def column(self, name: str) -> np.ndarray:
+        """A sortable column over the whole searcher (numbers as float64)."""
+        with self._lock:
+            found = self._arrays.get(("column", name))
+        if found is None:
+            pieces = [part.leaf.column(part.reader, name) for part in self.parts]
+            found = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float64)
+            with self._lock:
+                self._arrays[("column", name)] = found
+        return found
 
-    def facet_values(self) -> list[dict[str, dict[str, frozenset[int]]]]:
-        return [part.leaf.facet_values(part.reader) for part in self.parts]
+    def tie_order(self) -> np.ndarray:
+        """Each document's rank by ``doc_id`` (as the text sorts), the tie-breaker of every sort."""
+        with self._lock:
+            found = self._arrays.get("tie")
+        if found is None:
+            ids = self.column("doc_id")
+            found = np.empty(len(ids), dtype=np.int64)
+            found[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+            with self._lock:
+                self._arrays["tie"] = found
+        return found
+
+    def facet_counts(self, name: str, docs: Docs) -> dict[str, int]:
+        """How many of ``docs`` carry each value of facet ``name``."""
+        counts: dict[str, int] = {}
+        for part in self.parts:
+            values, owners, codes = part.leaf.facet_values(part.reader)[name]
+            if not values:
+                continue
+            hit = docs[owners + part.offset] if len(owners) else np.zeros(0, dtype=bool)
+            for index, found in enumerate(np.bincount(codes[hit], minlength=len(values)).tolist()):
+                if found:
+                    counts[values[index]] = counts.get(values[index], 0) + found
+        return counts
 
 
 _views: weakref.WeakKeyDictionary[Searcher, View] = weakref.WeakKeyDictionary()
