@@ -13,12 +13,14 @@ import hashlib
 import json
 import logging
 import threading
+from types import SimpleNamespace
 
 from flask import Flask, current_app, g
 
 from portal.extensions import db
 from portal.listings.queries import with_details
 from portal.models import Listing, SearchChange
+from portal.search_documents import published_listings
 from search import Change, Document, IndexDamaged, SearchIndex, move_aside_and_create
 
 log = logging.getLogger(__name__)
@@ -26,7 +28,7 @@ BATCH = 500
 _lock = threading.Lock()
 
 
-def listing_document(listing: Listing) -> Document:
+def listing_document(listing: Listing | SimpleNamespace) -> Document:
     """The searchable view of a published listing; ``version`` is a digest of that view, so any
     change to what is searchable (listing, patents, declarations) changes it."""
     patents = listing.patents
@@ -110,25 +112,13 @@ def rebuild(index: SearchIndex | None = None, processes: int = 1) -> int:
     """
     index = index or get_index()
     last_id = db.session.scalar(db.select(db.func.max(SearchChange.id))) or 0
-    return index.rebuild((listing_document(row) for row in _iter_published()), last_id, processes=processes)
-
-
-def _iter_published():
-    last = 0
-    while True:
-        rows = db.session.scalars(with_details(db.select(Listing).where(Listing.status == "published",
-                                                                         Listing.id > last))
-                                  .order_by(Listing.id).limit(BATCH)).all()
-        if not rows:
-            return
-        yield from rows
-        last = rows[-1].id
+    return index.rebuild((listing_document(row) for row in published_listings()), last_id, processes=processes)
 
 
 def verify(index: SearchIndex | None = None):
     """Compare the index with the database: missing, extra and stale listings."""
     index = index or get_index()
-    expected = {str(row.id): listing_document(row).version for row in _iter_published()}
+    expected = {str(row.id): listing_document(row).version for row in published_listings()}
     return index.verify(expected)
 
 

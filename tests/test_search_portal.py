@@ -115,3 +115,28 @@ def test_any_text_is_answered_without_error(client, text):
     for path in ("/search", "/api/v1/listings"):
         response = client.get(path, query_string={"q": text})
         assert response.status_code == 200, (path, text)
+
+
+def test_rebuild_rows_make_the_same_documents_as_the_models(app, client, auth, make, centre, centre_staff):
+    """Rebuild and verify read listings as plain rows (portal/search_documents.py); the documents
+    and their versions must equal those made from the ORM objects that the writer uses."""
+    from portal.listings.queries import with_details
+    from portal.search_documents import published_listings
+    from tests.test_open_licence import declare
+
+    first = make.patent(centre, title="一种可降解冠状动脉支架", ipc=["A61F 2/82", "A61L 31/14"],
+                        inventors="张三;李四", patentee="示例医院")
+    second = make.patent(centre, title="一种支架输送系统", ipc=["A61F 2/95"], extension_days=30)
+    make.listing(centre, [second, first], title="支架组合", modes=("exclusive", "ordinary"),
+                 scenarios="心内科", advantages="降解可控")
+    make.listing(centre, [make.patent(centre, title="一种导管", ipc=[])], title="导管")
+    make.listing(centre, [make.patent(centre)], publish=False)  # a draft is not indexed
+    auth.login(centre_staff.email)
+    assert declare(client, first.id).status_code == 302  # an open licence in force
+    with app.app_context():
+        models = db.session.scalars(with_details(db.select(Listing).where(Listing.status == "published")
+                                                 .order_by(Listing.id))).all()
+        expected = [indexing.listing_document(listing) for listing in models]
+        rows = [indexing.listing_document(row) for row in published_listings()]
+    assert rows == expected and len(rows) == 2
+    assert expected[0].open_licence and not expected[1].open_licence
