@@ -82,12 +82,13 @@ def configure_blueprints(app: Flask) -> None:
     from portal.metrics.api import bp as metrics_api_bp
     from portal.metrics.facts import bp as centre_facts_bp
     from portal.metrics.views import bp as metrics_bp
+    from portal.patents.template_files import bp as import_help_bp
     from portal.patents.views import bp as patents_bp
     from portal.requests.views import bp as requests_bp
 
     for bp in (main_bp, auth_bp, admin_bp, listings_bp, manage_bp, search_bp, requests_bp, deals_bp, api_bp, patents_bp,
                feeds_bp, events_bp, deal_import_bp, exchange_bp, exchange_api_bp, exchange_admin_bp,
-               metrics_bp, centre_facts_bp, metrics_api_bp, programme_admin_bp):
+               metrics_bp, centre_facts_bp, metrics_api_bp, programme_admin_bp, import_help_bp):
         app.register_blueprint(bp)
 
 

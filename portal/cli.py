@@ -7,7 +7,7 @@ import secrets
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from portal.errors import OperationError
 from portal.extensions import db
@@ -96,12 +96,15 @@ def demo_command(if_empty):
 
 
 @click.command("send-mail")
-@click.option("--follow", is_flag=True, help="Keep running, sending new mail as it is queued.")
+@with_appcontext
+@click.option("--follow", is_flag=True, help="Keep running, sending new mail as it is queued and retrying failures.")
 def send_mail_command(follow: bool):
-    """Send queued e-mail (PORTAL_SMTP_*); failures stay queued and are retried."""
+    """Send queued e-mail (PORTAL_SMTP_*); failures stay queued and are retried with a backoff.
+    Safe beside the web workers' own senders and other send-mail workers: each mail is claimed
+    before it is sent, so it goes out once."""
     import time
 
-    from portal.notify import send_pending
+    from portal.mail import send_pending
 
     while True:
         sent = send_pending()
@@ -109,7 +112,8 @@ def send_mail_command(follow: bool):
             click.echo(f"sent {sent} mail(s)")
         if not follow:
             return
-        time.sleep(5)
+        if not sent:
+            time.sleep(5)
 
 
 deals_cli = AppGroup("deals", help="Deals: recordal reminders, import of past deals.")

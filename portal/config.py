@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 import secrets
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
+
+from portal.rules.open_licence import DEFAULT_FEE_GUIDANCE
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("PORTAL_INSTANCE_DIR", ROOT / "instance"))
@@ -35,6 +38,20 @@ def _secret_key(instance: Path) -> str:
     with os.fdopen(fd, "w") as fh:
         fh.write(key)
     return key
+
+
+def _cap(name: str, default: Decimal) -> Decimal:
+    """A non-negative amount or percentage from ``PORTAL_<name>``; a typo stops the start, loudly."""
+    given = _env(name)
+    if given is None or not given.strip():
+        return default
+    try:
+        value = Decimal(given.strip())
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or value < 0:
+        raise ValueError(f"PORTAL_{name} must be a non-negative number, not {given!r}")
+    return value
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -64,6 +81,11 @@ class Config:
         # Feed entry ids are tag URIs under this authority: stable whatever host serves the feed.
         self.FEED_TAG_AUTHORITY = _env("FEED_TAG_AUTHORITY", "portal.local")
         self.EXCHANGE_API_RATE_LIMIT = _env("EXCHANGE_API_RATE_LIMIT", "300 per minute")
+        # Open-licence fee guidance caps (DOMAIN.md §4, unconfirmed figures): a fee above them gets a
+        # warning, never a refusal. One key per field of rules.DEFAULT_FEE_GUIDANCE, in yuan and %.
+        for key, default in DEFAULT_FEE_GUIDANCE.items():
+            name = f"OPEN_LICENCE_{key.upper()}"  # OPEN_LICENCE_MAX_FIXED_FEE_YUAN, …_MAX_ROYALTY_SALES_PCT, …
+            setattr(self, name, _cap(name, default))
         self.BABEL_DEFAULT_LOCALE = "zh_CN"
         self.BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
         self.LANGUAGES = ("zh_CN", "en")
@@ -82,6 +104,13 @@ class Config:
         self.SMTP_USER = _env("SMTP_USER")
         self.SMTP_PASSWORD = _env("SMTP_PASSWORD")
         self.SMTP_SENDER = _env("SMTP_SENDER", "noreply@portal.local")
+        self.SMTP_TIMEOUT = float(_env("SMTP_TIMEOUT", "10") or 10)
+        # Queued mail leaves after commit from a background thread in each web process (see
+        # portal/mail.py); 0 leaves all sending to a `flask send-mail --follow` worker.
+        self.MAIL_SENDER_THREAD = _env("MAIL_SENDER_THREAD", "1") == "1"
+        self.MAIL_POLL_SECONDS = float(_env("MAIL_POLL_SECONDS", "30") or 30)
+        # A failed send is retried after this many seconds, doubling with each attempt (at most 1 h).
+        self.MAIL_RETRY_SECONDS = float(_env("MAIL_RETRY_SECONDS", "60") or 60)
 
 
 class TestConfig(Config):
@@ -94,5 +123,7 @@ class TestConfig(Config):
         self.SQLALCHEMY_DATABASE_URI = f"sqlite:///{Path(instance) / 'test.sqlite3'}"
         self.INDEX_DIR = str(Path(instance) / "index")
         self.RATELIMIT_STORAGE_URI = "memory://"
+        self.SMTP_HOST = None  # never mail a real server from the tests; a test sets its own
+        self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a hash method: fast for tests; production: scrypt
         for key, value in overrides.items():
             setattr(self, key, value)

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from stdnum.cn import uscc
 
+from portal import audit
 from portal.admin.operations import ensure_reference_data
 from portal.extensions import db
 from portal.models import Organisation, User
@@ -30,19 +31,25 @@ ORGANISER = ("demo-organiser", "上海医疗卫生知识产权对接服务办公
 
 # name, industry, employees, revenue (万元), total assets (万元)
 ENTERPRISES = [
-    ("上海微创心脉器械有限公司（示例）", "industry", 180, Decimal("8600"), Decimal("12000")),
+    ("上海澄溪心血管器械有限公司（示例）", "industry", 180, Decimal("8600"), Decimal("12000")),
     ("上海康序生物医药科技有限公司（示例）", "industry", 45, Decimal("1200"), Decimal("3000")),
     ("上海影智医疗软件有限公司（示例）", "software_it", 60, Decimal("900"), Decimal("800")),
     ("上海睿析医学检验所有限公司（示例）", "other", 120, Decimal("6000"), Decimal("5000")),
     ("上海嘉禾医药批发有限公司（示例）", "wholesale", 35, Decimal("7000"), Decimal("2500")),
     ("上海安康大药房连锁有限公司（示例）", "retail", 420, Decimal("26000"), Decimal("9000")),
     ("上海申穗康复器具有限公司（示例）", "industry", 12, Decimal("150"), Decimal("300")),
-    ("上海联影智造医疗设备有限公司（示例）", "industry", 2600, Decimal("120000"), Decimal("300000")),
+    ("上海衡岳医学影像设备有限公司（示例）", "industry", 2600, Decimal("120000"), Decimal("300000")),
     ("上海数康信息技术有限公司（示例）", "software_it", 8, Decimal("40"), Decimal("60")),
     ("上海临研医药科技服务有限公司（示例）", "other", 95, Decimal("2100"), Decimal("1500")),
     ("上海沪医物流有限公司（示例）", "transport", 260, Decimal("4200"), Decimal("3800")),
     ("上海新元租赁服务有限公司（示例）", "leasing_business", 30, Decimal("900"), Decimal("2000")),
 ]
+
+# Earlier demo names that resembled real companies: an existing demo database is renamed on the next run.
+RENAMED = {
+    "上海微创心脉器械有限公司（示例）": "上海澄溪心血管器械有限公司（示例）",
+    "上海联影智造医疗设备有限公司（示例）": "上海衡岳医学影像设备有限公司（示例）",
+}
 
 ACCOUNTS = [
     ("admin@demo.portal.local", "site_admin", ORGANISER[0]),
@@ -67,6 +74,8 @@ def _org(code: str, kind: str, name: str, name_en: str | None = None, **fields) 
     if org is None:
         org = Organisation(code=code, kind=kind, name_zh=name, name_en=name_en, is_example=True, **fields)
         db.session.add(org)
+    elif org.is_example and RENAMED.get(org.name_zh) == name:
+        org.name_zh = name
     return org
 
 
@@ -96,6 +105,8 @@ def load_demo(*, if_empty: bool = False, echo: Callable[[str], None] = print) ->
         user = User(email=email, role=role, organisation=org)
         user.set_password(password)
         db.session.add(user)
+        audit.record("account.created", f"{email} created as {role} of {org.code} (demo data)", target=user,
+                     actor=None, data={"role": role, "org": org.code, "demo": True})
         echo(f"{role:<18} {email:<34} password: {password}")
     db.session.commit()
     _load_domain_demo(echo)
@@ -105,5 +116,7 @@ def load_demo(*, if_empty: bool = False, echo: Callable[[str], None] = print) ->
 def _load_domain_demo(echo: Callable[[str], None]) -> None:
     """Each area adds its own demo records."""
     from portal import demo_listings
+    from portal.deals import demo as demo_deals
 
     demo_listings.load(echo)
+    demo_deals.load(echo)

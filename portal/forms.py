@@ -13,3 +13,10 @@ class EmptyForm(FlaskForm):
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms select choices."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def optional_id(value) -> int | None:
+    """Coerce for a select whose empty choice means "none": "" or None → None, else an int."""
+    if value is None or value == "":
+        return None
+    return int(value)

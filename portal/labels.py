@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 ROLE_LABELS = {
@@ -112,14 +112,21 @@ VALUE_LABELS = {
 
 
 def ipc_subclass_title(subclass: str) -> str:
-    """The medical subclasses' short titles (DOMAIN.md §2); other subclasses show as themselves."""
-    from portal.rules import MEDICAL_SUBCLASSES
+    """The subclass's short title in the current language; for a subclass outside the table, its
+    section's title, marked as such ("" when even the section is unknown)."""
+    from portal.rules import ipc_section_titles, ipc_subclass_titles
 
-    entry = MEDICAL_SUBCLASSES.get(subclass)
-    if not entry:
+    titles = ipc_subclass_titles(subclass)
+    if titles:
+        zh, en = titles
+        return en if is_english() else zh
+    section = ipc_section_titles(subclass)
+    if not section:
         return ""
-    zh, en = entry
-    return en if is_english() else zh
+    zh, en = section
+    return gettext("Section %(section)s: %(title)s", section=subclass.strip().upper()[:1],
+                   title=en if is_english() else zh)
+
 
 REQUEST_STATUS_LABELS = {
     "submitted": _l("Submitted"),

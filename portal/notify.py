@@ -1,13 +1,9 @@
 """Notifications: in-app (a counter in the navigation, a list) and, when SMTP is configured,
-e-mail. Mail is queued in the database inside the caller's transaction and sent after commit,
-so a failed send is retried later and never blocks or undoes the request."""
+e-mail. Mail is queued in the database inside the caller's transaction and sent after commit by
+``portal.mail`` (a background sender, or the ``send-mail`` worker), so a failed send is retried
+later and never blocks or undoes the request."""
 
 from __future__ import annotations
-
-import logging
-import smtplib
-from datetime import UTC, datetime
-from email.message import EmailMessage
 
 from flask import Flask, current_app, g, has_request_context, url_for
 from flask_babel import force_locale, gettext
@@ -15,9 +11,6 @@ from flask_babel import lazy_gettext as _l
 
 from portal.extensions import db
 from portal.models import Notification, OutgoingMail, User
-
-log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 8
 
 TEXTS = {
     "request.new": _l("New licence request on “%(listing)s” from %(company)s."),
@@ -77,55 +70,8 @@ def unread_count(user: User) -> int:
                              .where(Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
 
 
-def send_pending(limit: int = 100) -> int:
-    """Send queued mail; each success is committed at once, each failure counted for a retry."""
-    config = current_app.config
-    if not config.get("SMTP_HOST"):
-        return 0
-    rows = db.session.scalars(db.select(OutgoingMail).where(OutgoingMail.sent_at.is_(None),
-                                                            OutgoingMail.attempts < MAX_ATTEMPTS)
-                              .order_by(OutgoingMail.id).limit(limit)).all()
-    sent = 0
-    if not rows:
-        return 0
-    try:
-        smtp = smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10)
-    except OSError as exc:
-        for row in rows:
-            row.attempts += 1
-            row.last_error = str(exc)[:500]
-        db.session.commit()
-        log.warning("SMTP unreachable: %s", exc)
-        return 0
-    with smtp:
-        if config.get("SMTP_USER"):
-            smtp.starttls()
-            smtp.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
-        for row in rows:
-            message = EmailMessage()
-            message["From"] = config["SMTP_SENDER"]
-            message["To"] = row.to_address
-            message["Subject"] = row.subject
-            message.set_content(row.body)
-            try:
-                smtp.send_message(message)
-            except smtplib.SMTPException as exc:
-                row.attempts += 1
-                row.last_error = str(exc)[:500]
-            else:
-                row.sent_at = datetime.now(UTC)
-                sent += 1
-            db.session.commit()
-    return sent
-
-
 def configure(app: Flask) -> None:
-    @app.after_request
-    def send_after_commit(response):
-        if g.get("mail_queued"):
-            try:
-                send_pending()
-            except Exception:  # the queue keeps the mail; `flask mail send` retries
-                log.exception("sending queued mail failed")
-                db.session.rollback()
-        return response
+    """Queued mail leaves after commit, from a background sender (``portal.mail``)."""
+    from portal import mail
+
+    mail.configure(app)

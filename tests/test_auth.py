@@ -51,19 +51,20 @@ def test_register_sme_computes_and_shows_size_class(client, app):
 @pytest.mark.parametrize(
     ("field", "value", "expected"),
     [
-        ("credit_code", "91310115MA1H7GQ2XA", "U"),  # wrong check character: says which one
-        ("credit_code", "91310115MA1H7GQ2X", "18"),  # wrong length
-        ("credit_code", "91310115MA1H7GQ2OU", "O"),  # forbidden letter
-        ("industry", "biotech", "行业"),  # unknown industry
+        ("credit_code", "91310115MA1H7GQ2XA", "校验码应为 U"),  # wrong check character: says which one
+        ("credit_code", "91310115MA1H7GQ2X", "应为 18 位"),  # wrong length
+        ("credit_code", "91310115MA1H7GQ2OU", "不能出现 O"),  # forbidden letter
+        ("industry", "biotech", "未知的行业：请从列表中选择。"),  # unknown industry: the message, not the label
         ("password", "password", "常见"),  # common password
-        ("password", "short", "8"),
-        ("employees", "-3", ""),
+        ("password", "short", "至少需要 8 个字符"),
+        ("employees", "-3", "数值大小必须介于 0 到 10000000 之间"),
     ],
 )
 def test_bad_registration_is_refused_and_saves_nothing(client, app, field, value, expected):
     data = registration(**{field: value})
     if field == "password":
         data["confirm"] = value
+    assert expected not in client.get("/register").get_data(as_text=True)  # only the error says it
     response = post(client, "/register", data)
     assert response.status_code == 400
     assert expected in response.get_data(as_text=True)

@@ -377,6 +377,41 @@ def test_registration_and_recordal_columns_checked(runner, app, centre, patents,
     assert "sipe" in report["rows"][4]["errors"][0] and "stex" in report["rows"][4]["errors"][0]
 
 
+# --- the exchange column -------------------------------------------------------------------------------
+
+def forwards(app) -> list[tuple]:
+    from portal.models import ExchangeForward
+
+    with app.app_context():
+        return [(f.deal_id, f.exchange.code, f.status, [c.to_status for c in f.changes])
+                for f in db.session.scalars(db.select(ExchangeForward).order_by(ExchangeForward.id))]
+
+
+def test_a_row_naming_an_exchange_records_the_deal_as_traded_there(runner, app, client, auth, centre, centre_staff,
+                                                                   patents, csv_file):
+    rows = [deal(patents[0], exchange="stex"), deal(patents[1], exchange="上海知识产权交易中心"),
+            deal(patents[1], effective_date="2023-07-01", counterparty_credit_code=CODE_B, counterparty="另一家公司")]
+    path = csv_file(to_csv(rows))
+    assert json_import(runner, app, path, "--dry-run")[0] == 0
+    assert forwards(app) == []  # a dry run records nothing
+    assert json_import(runner, app, path)[0] == 0
+    first, second, third = (d["id"] for d in all_deals(app))
+    assert forwards(app) == [(first, "stex", "concluded", ["concluded"]), (second, "sipe", "concluded", ["concluded"])]
+    with app.app_context():
+        recorded = db.session.scalars(db.select(AuditEntry).where(AuditEntry.kind == "exchange.recorded")
+                                      .order_by(AuditEntry.id)).all()
+        assert [(e.target_type, e.target_id, e.data["exchange"]) for e in recorded] == [
+            ("deals", first, "stex"), ("deals", second, "sipe")]
+    # importing the file again keeps the one forward each
+    assert json_import(runner, app, path)[0] == 0
+    assert len(forwards(app)) == 2
+    # the centre sees the exchange on the deal's page
+    auth.login(centre_staff.email)
+    page = client.get(f"/deals/{first}").get_data(as_text=True)
+    assert 'data-status="concluded"' in page.split('id="exchange-forwards"')[1]
+    assert 'data-status' not in client.get(f"/deals/{third}").get_data(as_text=True).split('id="exchange-forwards"')[1]
+
+
 # --- the upload page ------------------------------------------------------------------------------------
 
 def upload(client, content: bytes, name: str, **fields):

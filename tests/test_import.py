@@ -314,17 +314,17 @@ def test_upload_as_centre_staff(client, auth, app, centre_staff):
 def test_upload_forbidden_to_sme_and_anonymous(client, auth, sme_user):
     response = client.get("/manage/patents/import")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
-    assert client.get("/manage/patents/template.csv").status_code == 302
     auth.login(sme_user.email)
     assert client.get("/manage/patents/import").status_code == 403
-    assert client.get("/manage/patents/template.xlsx").status_code == 403
 
 
-@pytest.mark.parametrize("url", ["/manage/patents/template.csv", "/manage/patents/template.xlsx",
-                                 "/manage/patents/template.csv?headers=zh", "/manage/patents/template.xlsx?headers=zh"])
-def test_templates_import_cleanly(client, auth, app, centre_staff, tmp_path, runner, url):
-    auth.login(centre_staff.email)
-    response = client.get(url)
+TEMPLATE_URLS = ["/help/import/patents-template.csv", "/help/import/patents-template.xlsx",
+                 "/help/import/patents-template.csv?headers=zh", "/help/import/patents-template.xlsx?headers=zh"]
+
+
+@pytest.mark.parametrize("url", TEMPLATE_URLS)
+def test_templates_import_cleanly(client, app, centre, tmp_path, runner, url):
+    response = client.get(url)  # public: no login
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     name = "template." + url.split(".")[1].split("?")[0]
     if name.endswith("xlsx"):
@@ -337,6 +337,34 @@ def test_templates_import_cleanly(client, auth, app, centre_staff, tmp_path, run
     code, report = json_import(runner, app, path, "--dry-run", "--publish", "open")
     assert code == 0 and report["errors"] == 0 and report["ok"] == 1
     assert re.fullmatch(r"201811564288\.X", report["rows"][0]["application_number"])
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("/manage/patents/template.csv", "/help/import/patents-template.csv"),
+    ("/manage/patents/template.xlsx?headers=zh", "/help/import/patents-template.xlsx?headers=zh"),
+])
+def test_old_template_addresses_redirect_without_login(client, old, new):
+    response = client.get(old)
+    assert response.status_code == 301 and response.headers["Location"] == new
+    assert client.get(new).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["anonymous", "sme", "centre"])
+def test_import_help_page_is_public_and_links_the_templates(client, auth, sme_user, centre_staff, who):
+    if who != "anonymous":
+        auth.login({"sme": sme_user, "centre": centre_staff}[who].email)
+    response = client.get("/help/import/patents")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert all(f'href="{url.replace("&", "&amp;")}"' in page for url in TEMPLATE_URLS)
+    assert "application_number" in page and "open_term_end" in page and "申请号" in page
+    assert ('href="/manage/patents/import"' in page) == (who == "centre")
+
+
+def test_import_page_links_the_public_templates(client, auth, centre_staff):
+    auth.login(centre_staff.email)
+    page = client.get("/manage/patents/import").get_data(as_text=True)
+    assert all(f'href="{url}"' in page for url in TEMPLATE_URLS)
 
 
 def test_cli_refuses_unknown_centre(runner, app, csv_file):

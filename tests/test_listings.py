@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -99,46 +101,142 @@ def test_lapsed_patent_cannot_be_published(client, auth, make, centre, centre_st
 
 # ---------------------------------------------------------------- access
 
+# Each route with the form it would need to change something, so that a refusal is a real refusal.
+EDIT = {"title": "改过的标题", "modes": ["ordinary"], "field": "other", "maturity": "", "price_yuan": ""}
+FACTS = {"pledged": "y", "suspended": "y", "co_owner-0-name": "猜来的共有人", "co_owner-0-consent": "y"}
+TERMS = {"fee_method": "lump_sum", "fee_amount_yuan": "50000", "term_end": "2030-12-31",
+         "announced_on": date.today().isoformat()}
+WITHDRAWAL = {"withdrawn_on": date.today().isoformat(), "reason": "x"}
 MANAGE_ROUTES = [
-    ("get", "/manage/listings/{listing}/edit"),
-    ("post", "/manage/listings/{listing}/publish"),
-    ("post", "/manage/listings/{listing}/withdraw"),
-    ("post", "/manage/listings/{listing}/conclude"),
-    ("get", "/manage/patents/{patent}/open-licence"),
-    ("post", "/manage/patents/{patent}/open-licence"),
+    ("get", "/manage/listings/{listing}/edit", None),
+    ("post", "/manage/listings/{listing}/edit", EDIT),
+    ("post", "/manage/listings/{draft}/publish", None),
+    ("post", "/manage/listings/{listing}/withdraw", {"reason": "x"}),
+    ("post", "/manage/listings/{listing}/conclude", None),
+    ("get", "/manage/patents/{patent}/open-licence", None),
+    ("post", "/manage/patents/{patent}/open-licence", TERMS),
+    ("get", "/manage/patents/{patent}/facts", None),
+    ("post", "/manage/patents/{patent}/facts", FACTS),
+    ("post", "/manage/declarations/{declaration}/withdraw", WITHDRAWAL),
 ]
+ROUTE_IDS = [f"{method} {path}" for method, path, _data in MANAGE_ROUTES]
 
 
 @pytest.fixture
-def owned(make, centre):
-    patent = make.patent(centre)
-    return {"patent": patent.id, "listing": make.listing(centre, [patent]).id}
-
-
-@pytest.mark.parametrize(("method", "path"), MANAGE_ROUTES)
-def test_other_centre_gets_404(client, auth, other_centre_staff, owned, method, path, app):
-    auth.login(other_centre_staff.email)
-    url = path.format(**owned)
-    response = client.get(url) if method == "get" else post(client, url, {"reason": "x"})
-    assert response.status_code == 404
+def owned(app, make, centre):
+    """A centre's published and draft listings, a patent with a co-owner, an open-licence declaration."""
+    patent = make.patent(centre, co_owners=[("乙大学", True)])
+    declared = make.patent(centre)
     with app.app_context():
-        assert db.session.get(Listing, owned["listing"]).status == "published"
+        from portal.listings.operations import declare_open_licence
+        from portal.models import Patent
+        from portal.rules import OpenLicenceTerms
+
+        declaration, _warnings = declare_open_licence(
+            db.session.get(Patent, declared.id), OpenLicenceTerms("lump_sum", Decimal(50000), None, date(2030, 12, 31)),
+            announced_on=date.today(), cnipa_reference=None, actor=None)
+        db.session.commit()
+        declaration_id = declaration.id
+    return {"patent": patent.id, "listing": make.listing(centre, [patent]).id, "declaration": declaration_id,
+            "draft": make.listing(centre, [patent], publish=False).id}
 
 
-@pytest.mark.parametrize(("method", "path"), MANAGE_ROUTES)
-def test_sme_gets_403(client, auth, sme_user, owned, method, path):
-    auth.login(sme_user.email)
-    url = path.format(**owned)
-    response = client.get(url) if method == "get" else post(client, url)
-    assert response.status_code == 403
+def snapshot(app) -> dict:
+    """Every row a centre's pages can change, and the number of audit and search-outbox entries."""
+    from portal.models import OpenLicenceDeclaration, Patent, PatentCoOwner, PatentIPC
+
+    with app.app_context():
+        rows = {}
+        for model in (Listing, Patent, PatentIPC, PatentCoOwner, OpenLicenceDeclaration):
+            columns = model.__table__.columns
+            rows[model.__tablename__] = sorted(
+                tuple(getattr(r, c.key) for c in columns) for r in db.session.scalars(db.select(model)))
+        rows["audit"] = db.session.query(AuditEntry).count()
+        rows["search"] = db.session.query(SearchChange).count()
+        return rows
 
 
-@pytest.mark.parametrize(("method", "path"), MANAGE_ROUTES)
-def test_guessed_ids_get_404(client, auth, centre_staff, method, path):
-    auth.login(centre_staff.email)
-    url = path.format(listing=999999, patent=999999)
-    response = client.get(url) if method == "get" else post(client, url)
+def request_as(client, method, url, data):
+    return client.get(url) if method == "get" else post(client, url, data)
+
+
+@pytest.mark.parametrize(("method", "path", "data"), MANAGE_ROUTES, ids=ROUTE_IDS)
+def test_other_centre_gets_404(client, auth, other_centre_staff, owned, method, path, data, app):
+    auth.login(other_centre_staff.email)
+    before = snapshot(app)
+    response = request_as(client, method, path.format(**owned), data)
     assert response.status_code == 404
+    assert snapshot(app) == before
+
+
+@pytest.mark.parametrize(("method", "path", "data"), MANAGE_ROUTES, ids=ROUTE_IDS)
+def test_sme_gets_403(client, auth, sme_user, owned, method, path, data, app):
+    auth.login(sme_user.email)
+    before = snapshot(app)
+    response = request_as(client, method, path.format(**owned), data)
+    assert response.status_code == 403
+    assert snapshot(app) == before
+
+
+@pytest.mark.parametrize(("method", "path", "data"), MANAGE_ROUTES, ids=ROUTE_IDS)
+def test_anonymous_is_sent_to_login(client, owned, method, path, data, app):
+    before = snapshot(app)
+    response = request_as(client, method, path.format(**owned), data)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert snapshot(app) == before
+
+
+@pytest.mark.parametrize(("method", "path", "data"), MANAGE_ROUTES, ids=ROUTE_IDS)
+def test_guessed_ids_get_404(client, auth, centre_staff, owned, method, path, data, app):
+    auth.login(centre_staff.email)
+    before = snapshot(app)
+    response = request_as(client, method, path.format(**dict.fromkeys(owned, 999999)), data)
+    assert response.status_code == 404
+    assert snapshot(app) == before
+
+
+@pytest.mark.parametrize(("method", "path", "data"), [r for r in MANAGE_ROUTES if r[0] == "post"],
+                         ids=[i for i in ROUTE_IDS if i.startswith("post")])
+def test_owner_changes_what_the_others_cannot(client, auth, centre_staff, owned, method, path, data, app):
+    """The control for the refusals above: the same request by the owning centre changes the database."""
+    auth.login(centre_staff.email)
+    before = snapshot(app)
+    assert request_as(client, method, path.format(**owned), data).status_code == 302
+    assert snapshot(app) != before
+
+
+NEW_LISTING = {"title": "x", "modes": ["ordinary"], "field": "other"}
+
+
+@pytest.mark.parametrize("who", ["sme", "anonymous"])
+def test_new_listing_refused_to_sme_and_anonymous(client, auth, app, sme_user, owned, who):
+    if who == "sme":
+        auth.login(sme_user.email)
+    before = snapshot(app)
+    assert request_as(client, "get", "/manage/listings/new", None).status_code in {"sme": (403,),
+                                                                                  "anonymous": (302,)}[who]
+    response = post(client, "/manage/listings/new", {**NEW_LISTING, "patents": [str(owned["patent"])]})
+    assert response.status_code == (403 if who == "sme" else 302)
+    assert snapshot(app) == before
+
+
+@pytest.mark.parametrize("who", ["sme", "anonymous"])
+def test_patent_import_refused_to_sme_and_anonymous(client, auth, app, sme_user, owned, who):
+    from portal.rules import application_check_character
+
+    if who == "sme":
+        auth.login(sme_user.email)
+    body = "201910888801"
+    csv = (f"application_number,title,filing_date,legal_status\n{body}.{application_check_character(body)},"
+           "一种支架,2019-03-01,valid\n").encode()
+    before = snapshot(app)
+    response = post(client, "/manage/patents/import", {"file": (io.BytesIO(csv), "p.csv"), "publish": "ordinary"},
+                    content_type="multipart/form-data")
+    if who == "sme":
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert snapshot(app) == before
 
 
 def test_new_listing_cannot_take_another_centres_patent(client, auth, make, centre_staff):
@@ -188,3 +286,24 @@ def test_reimport_keeping_some_ipc_symbols_updates_in_place(app, make, centre):
 
         patent = db.session.scalar(db.select(Patent).where(Patent.application_number == number))
         assert patent.ipc == ["A61F 2/82", "A61M 25/01"]
+
+
+def test_listing_shows_ipc_titles_beyond_the_medical_facet(client, make, centre):
+    patent = make.patent(centre, ipc=["A61B 17/00", "A61Q 19/00", "G06T 7/11", "A01B 1/00"])
+    listing = make.listing(centre, [patent])
+    page = client.get(f"/listings/{listing.id}").get_data(as_text=True)
+    assert "诊断；外科" in page  # the medical facet's label
+    assert "化妆品或类似梳妆用配制品的特定用途" in page and "图像数据处理或产生" in page
+    assert "人类生活必需" in page  # A01B is outside the table: its section's title
+    client.set_cookie("portal_lang", "en")
+    page = client.get(f"/listings/{listing.id}").get_data(as_text=True)
+    assert "Image data processing or generation" in page and "Section A: Human necessities" in page
+
+
+def test_ipc_subclass_title_label(app):
+    from portal.labels import ipc_subclass_title
+
+    with app.test_request_context():
+        assert ipc_subclass_title("A61Q") == "化妆品或类似梳妆用配制品的特定用途"
+        assert "电学" in ipc_subclass_title("H02J")
+        assert ipc_subclass_title("") == ""

@@ -171,3 +171,50 @@ def test_every_revision_downgrades_one_step(empty_app):
         assert tables() - {VERSION_TABLE} == set()
         flask_migrate.upgrade()
         assert schema_differences() == []
+
+
+CO_OWNERS_REVISION = "cecdb277984e"
+
+
+def _insert_patent(conn, number: str, centre_id: int, co_owned: bool, consent: bool) -> None:
+    conn.execute(text(
+        "INSERT INTO patents (application_number, kind, centre_id, title, abstract, filing_date, legal_status, "
+        "inventors, patentee, pct, pledged, pledgee_consent, annual_fees_paid, suspended, co_owned, "
+        "co_owners_consent, extension_days, created_at, updated_at) VALUES (:number, 'invention', :centre, 't', '', "
+        "'2019-03-01', 'valid', '', '', :no, :no, :no, :yes, :no, :co_owned, :consent, 0, :now, :now)"),
+        {"number": number, "centre": centre_id, "no": False, "yes": True, "co_owned": co_owned, "consent": consent,
+         "now": "2024-01-01 00:00:00"})
+
+
+def test_co_owner_consents_survive_the_migration_both_ways(empty_app):
+    """Each patent marked co-owned becomes one placeholder co-owner with the old consent; the downgrade
+    folds the co-owner rows back into the two yes/no columns."""
+    before = script_directory().get_revision(CO_OWNERS_REVISION).down_revision
+    with empty_app.app_context():
+        flask_migrate.upgrade(revision=before)
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO organisations (kind, code, name_zh, is_example, created_at) "
+                              "VALUES ('centre', 'c', '中心', :no, :now)"), {"no": False, "now": "2024-01-01"})
+            centre_id = conn.execute(text("SELECT id FROM organisations WHERE code = 'c'")).scalar_one()
+            for number, co_owned, consent in [("A", False, False), ("B", True, False), ("C", True, True),
+                                              ("D", False, True)]:
+                _insert_patent(conn, number, centre_id, co_owned, consent)
+        flask_migrate.upgrade(revision=CO_OWNERS_REVISION)
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT p.application_number, o.consent, o.name FROM patent_co_owners o "
+                                     "JOIN patents p ON p.id = o.patent_id ORDER BY p.application_number")).all()
+            assert [(number, bool(consent)) for number, consent, _name in rows] == [("B", False), ("C", True)]
+            assert all(name for *_rest, name in rows)
+            assert "co_owned" not in {c["name"] for c in inspect(conn).get_columns("patents")}
+            # C gains a second co-owner who has not consented: the downgrade must not report consent.
+            c_id = conn.execute(text("SELECT id FROM patents WHERE application_number = 'C'")).scalar_one()
+            conn.execute(text("INSERT INTO patent_co_owners (patent_id, name, consent, reference) "
+                              "VALUES (:p, '乙大学', :no, '')"), {"p": c_id, "no": False})
+            conn.commit()
+        flask_migrate.downgrade(revision=before)
+        db.session.remove()
+        with db.engine.connect() as conn:
+            flags = conn.execute(text("SELECT application_number, co_owned, co_owners_consent FROM patents "
+                                      "ORDER BY application_number")).all()
+        assert [(n, bool(a), bool(b)) for n, a, b in flags] == [
+            ("A", False, False), ("B", True, False), ("C", True, False), ("D", False, False)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -17,6 +18,11 @@ TERMS = {"fee_method": "lump_sum", "fee_amount_yuan": "50000", "royalty_rate_pct
 def declare(client, patent_id, follow_redirects=False, **changes):
     return post(client, f"/manage/patents/{patent_id}/open-licence", {**TERMS, **changes},
                 follow_redirects=follow_redirects)
+
+
+def count_all(app, model) -> int:
+    with app.app_context():
+        return db.session.query(model).count()
 
 
 def declarations(app, patent_id):
@@ -48,7 +54,7 @@ def test_declare_and_show_badge_and_terms(client, app, make, centre, staff):
     ({"suspended": True}, "中止"),
     ({"annual_fees_paid": False}, "年费未缴纳"),
     ({"pledged": True, "pledgee_consent": False}, "质权人未同意"),
-    ({"co_owned": True, "co_owners_consent": False}, "全体共有人"),
+    ({"co_owners": [("示例共有人甲", False)]}, "示例共有人甲"),
 ])
 def test_each_rule_refuses_with_its_message(client, app, make, centre, staff, facts, message):
     patent = make.patent(centre, **facts)
@@ -69,7 +75,7 @@ def test_utility_model_needs_evaluation_report(client, app, make, centre, staff)
 
 def test_pledge_with_consent_and_co_owners_consenting_are_allowed(client, app, make, centre, staff):
     pledged = make.patent(centre, pledged=True, pledgee_consent=True)
-    co_owned = make.patent(centre, co_owned=True, co_owners_consent=True)
+    co_owned = make.patent(centre, co_owners=[("示例共有人甲", True), ("示例共有人乙", True)])
     assert declare(client, pledged.id).status_code == 302
     assert declare(client, co_owned.id).status_code == 302
 
@@ -182,3 +188,89 @@ def test_patent_facts_of_another_centre_are_out_of_reach(client, auth, make, cen
     auth.login(other_centre_staff.email)
     assert client.get(f"/manage/patents/{patent.id}/facts").status_code == 404
     assert post(client, f"/manage/patents/{patent.id}/facts", {"pledged": "y"}).status_code == 404
+
+
+# ---------------------------------------------------------------- co-owners
+
+def test_refusal_names_every_co_owner_without_consent(client, app, make, centre, staff):
+    patent = make.patent(centre, co_owners=[("上海甲医疗科技有限公司", True), ("乙大学", False), ("丙研究所", False)])
+    client.set_cookie("portal_lang", "en")
+    response = declare(client, patent.id)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "co-owner" in page and "乙大学" in page and "丙研究所" in page
+    assert "上海甲医疗科技有限公司" not in page  # it consented
+    assert declarations(app, patent.id) == 0
+
+
+def test_co_owner_rule_through_the_import(app, make, centre):
+    from portal.models import Organisation
+    from portal.patents.importer import import_patents
+
+    patent = make.patent(centre, co_owners=[("乙大学", False)])
+    csv = ("application_number,title,filing_date,legal_status,grant_date,open_fee_method,open_fee_amount,"
+           f"open_term_end\n{patent.code},一种支架,2019-03-01,valid,2021-06-01,lump_sum,50000,2030-12-31\n")
+    with app.app_context():
+        report = import_patents(db.session.get(Organisation, centre.id), csv.encode(), "p.csv", publish_mode="open")
+        assert report.errors == 1 and "乙大学" in " ".join(report.rows[0]["errors"])
+    assert declarations(app, patent.id) == 0
+
+
+# ---------------------------------------------------------------- fee guidance caps
+
+def test_configured_lower_fixed_fee_cap_warns_but_declares(client, app, make, centre, staff):
+    patent = make.patent(centre)
+    app.config["OPEN_LICENCE_MAX_FIXED_FEE_YUAN"] = Decimal("10000")
+    response = declare(client, patent.id, follow_redirects=True)  # a 50,000 yuan lump sum
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "指导上限" in page and "10000" in page
+    assert declarations(app, patent.id) == 1
+
+
+def test_default_caps_do_not_warn_on_a_modest_fee(client, app, make, centre, staff):
+    page = declare(client, make.patent(centre).id, follow_redirects=True).get_data(as_text=True)
+    assert "指导上限" not in page
+
+
+def test_configured_lower_royalty_cap_warns(client, app, make, centre, staff):
+    app.config["OPEN_LICENCE_MAX_ROYALTY_PROFIT_PCT"] = Decimal("5")
+    patent = make.patent(centre)
+    response = declare(client, patent.id, fee_method="royalty_profit", fee_amount_yuan="", royalty_rate_pct="8",
+                       follow_redirects=True)
+    assert "指导上限" in response.get_data(as_text=True)
+    assert declarations(app, patent.id) == 1
+
+
+def test_configured_cap_warns_in_the_import(app, centre):
+    from portal.models import Organisation
+    from portal.patents.importer import import_patents
+    from portal.rules import application_check_character
+
+    body = "201910999901"
+    csv = ("application_number,title,filing_date,legal_status,grant_date,open_fee_method,open_fee_amount,"
+           f"open_term_end\n{body}.{application_check_character(body)},一种支架,2019-03-01,valid,2021-06-01,"
+           "lump_sum,50000,2030-12-31\n")
+    app.config["OPEN_LICENCE_MAX_FIXED_FEE_YUAN"] = Decimal("10000")
+    with app.app_context():
+        centre_org = db.session.get(Organisation, centre.id)
+        report = import_patents(centre_org, csv.encode(), "p.csv", dry_run=True, publish_mode="open")
+        assert report.errors == 0 and "10000" in " ".join(report.warnings[2])
+        app.config["OPEN_LICENCE_MAX_FIXED_FEE_YUAN"] = Decimal("20000000")
+        report = import_patents(centre_org, csv.encode(), "p.csv", publish_mode="open")
+        assert report.errors == 0 and report.warnings == {}
+        db.session.commit()
+    assert count_all(app, OpenLicenceDeclaration) == 1
+
+
+def test_caps_are_read_from_the_environment(monkeypatch, tmp_path):
+    from portal.config import Config
+
+    monkeypatch.setenv("PORTAL_OPEN_LICENCE_MAX_FIXED_FEE_YUAN", "1000000")
+    monkeypatch.setenv("PORTAL_OPEN_LICENCE_MAX_ROYALTY_SALES_PCT", "12.5")
+    config = vars(Config(tmp_path))
+    assert {k: v for k, v in config.items() if k.startswith("OPEN_LICENCE_")} == {
+        "OPEN_LICENCE_MAX_FIXED_FEE_YUAN": Decimal("1000000"), "OPEN_LICENCE_MAX_ROYALTY_SALES_PCT": Decimal("12.5"),
+        "OPEN_LICENCE_MAX_ROYALTY_PROFIT_PCT": Decimal("40")}  # the last one: the default
+    monkeypatch.setenv("PORTAL_OPEN_LICENCE_MAX_ROYALTY_SALES_PCT", "twenty")
+    with pytest.raises(ValueError, match="PORTAL_OPEN_LICENCE_MAX_ROYALTY_SALES_PCT"):
+        Config(tmp_path)

@@ -113,3 +113,20 @@ def test_notice_is_private_to_the_parties(client, auth, app, open_listing, sme_u
 def test_only_enterprises_take_licences(client, auth, open_listing, centre_staff):
     auth.login(centre_staff.email)
     assert take(client, open_listing).status_code == 403
+
+
+def test_the_deal_page_history_shows_how_the_deal_was_made(client, auth, app, open_listing, sme_user, centre_staff):
+    from portal.models import AuditEntry
+
+    auth.login(sme_user.email)
+    take(client, open_listing)
+    with app.app_context():
+        deal = db.session.scalar(db.select(Deal))
+        entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.kind == "deal.recorded"))
+        assert (entry.target_type, entry.target_id, entry.actor_id) == ("deals", deal.id, sme_user.id)
+        assert entry.data["mode"] == "open" and entry.data["acceptance"] is not None
+        deal_id, summary = deal.id, entry.summary
+    auth.logout()
+    auth.login(centre_staff.email)
+    page = client.get(f"/deals/{deal_id}").get_data(as_text=True)
+    assert summary in page.split('id="deal-history"')[1]

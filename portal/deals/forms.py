@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from portal.forms import choices
+from portal.forms import choices, optional_id
 from portal.labels import DEAL_MODE_LABELS, RECORDAL_STATUS_LABELS
 from portal.listings.forms import MultiCheckboxField
 
@@ -19,6 +19,9 @@ MONEY = [Optional(), NumberRange(min=0, max=10**13)]
 class DealForm(FlaskForm):
     mode = SelectField(_l("Kind"), choices=choices(DEAL_MODE_LABELS.items()), validators=[InputRequired()])
     licensee = SelectField(_l("Licensee or assignee"), validators=[InputRequired()])
+    # Choices set by the view (the centre's own listings; recent events); the operation checks both.
+    listing = SelectField(_l("Listing"), coerce=optional_id, validate_choice=False)
+    event_id = SelectField(_l("Matchmaking event it came from"), coerce=optional_id, validate_choice=False)
     patents = MultiCheckboxField(_l("Patents"), coerce=int)
     effective_date = DateField(_l("Effective date"), default=date.today, validators=[InputRequired()])
     term_end = DateField(_l("Licence term ends on"), validators=[Optional()])

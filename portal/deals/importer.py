@@ -19,8 +19,10 @@ recorded, the registration date, the recordal status moved on — but never chan
 A deal whose recordal was due before the import is marked as reminded: it is on the watchlist, but
 ``deals remind`` does not notify the staff of every past deal.
 
-Deals have no exchange field yet: the ``exchange`` column is checked against the exchange bases
-and kept in the ``deal.imported`` audit entry's data (``exchange``: the base's code).
+A row naming an exchange base (the ``exchange`` column, checked against the bases) records that
+the deal was traded there: ``exchange.operations.record_traded`` adds a forward concluded from the
+start (once: a re-import keeps it). The base's code is also kept in the ``deal.imported`` audit
+entry's data (``exchange``).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from portal.admin.operations import create_organisation
 from portal.deals import operations as ops
 from portal.deals.import_rows import DealRow, prepare
 from portal.errors import OperationError
+from portal.exchange.operations import record_traded
 from portal.extensions import db
 from portal.models import AuditEntry, Deal, Organisation, Patent, User
 from portal.spreadsheets import FileProblem, ImportReport, heading_key, read_table
@@ -212,6 +215,8 @@ class _Run:
             else:
                 row.deal = self.deals[key] = _record(row, self.centre, self.actor)
                 changed = True
+            if row.exchange is not None:
+                record_traded(row.deal, row.exchange, self.actor)
             _audit(row, self.filename, self.actor, changed)
         except OperationError as exc:
             _refuse(row, exc)
@@ -297,7 +302,7 @@ def _bring_forward(row: DealRow, deal: Deal, actor: User | None) -> bool:
 
 
 def _audit(row: DealRow, filename: str, actor: User | None, changed: bool) -> None:
-    """``deal.imported`` with what the deal has no field for yet (the exchange) and the row's figures;
+    """``deal.imported`` with the exchange the row names and the row's figures;
     for a deal already on the portal only when the row changed it or names another exchange."""
     exchange = row.exchange.code if row.exchange else None
     if not changed:

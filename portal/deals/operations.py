@@ -14,7 +14,17 @@ from flask_babel import gettext as _
 from portal import audit
 from portal.errors import OperationError, rule_message
 from portal.extensions import db
-from portal.models import Deal, DealPayment, LicenceRequest, Listing, Organisation, Patent, User, deal_patents
+from portal.models import (
+    Deal,
+    DealPayment,
+    Event,
+    LicenceRequest,
+    Listing,
+    Organisation,
+    Patent,
+    User,
+    deal_patents,
+)
 from portal.rules import RuleError, check_licence_allowed, net_income, recordal_due_date
 
 DEAL_MODES = ("exclusive", "sole", "ordinary", "open", "assignment", "equity")
@@ -93,6 +103,8 @@ def check_deal(data: DealData) -> None:
                                        "this term.", number=patent.display_number), field="mode")
     if data.registration_date and data.mode != "assignment":
         raise OperationError(_("Only an assignment has a registration date."), field="registration_date")
+    if data.registration_date and data.registration_date < data.effective_date:
+        raise OperationError(_("The registration date is before the effective date."), field="registration_date")
     if data.gross_income_yuan is not None:
         try:
             net_income(data.gross_income_yuan, data.deductions_yuan or 0)
@@ -107,25 +119,62 @@ def _check_payment(paid_on: date | None, amount: Decimal | None) -> None:
         raise OperationError(_("A payment needs a date and an amount above zero."), field="payments")
 
 
+def _source_checks(source: LicenceRequest, listing: Listing | None) -> Listing:
+    """A deal from a request: the request is agreed, has no deal yet, and the deal is on its listing."""
+    if source.status != "agreed":
+        raise OperationError(_("Only an agreed request becomes a deal."))
+    earlier = db.session.scalar(db.select(Deal.id).where(Deal.source_request_id == source.id)
+                                .order_by(Deal.id).limit(1))
+    if earlier is not None:
+        raise OperationError(_("A deal has already been recorded from this request (deal #%(id)d).", id=earlier))
+    if listing is not None and listing.id != source.listing_id:
+        raise OperationError(_("A deal from a request is on the request's listing."), field="listing")
+    return source.listing
+
+
+def _check_listing(centre: Organisation, listing: Listing, patents: list[Patent]) -> None:
+    if listing.centre_id != centre.id:
+        raise OperationError(_("Choose one of the centre's own listings."), field="listing")
+    offered = {p.id for p in listing.patents}
+    if any(p.id not in offered for p in patents):
+        raise OperationError(_("The deal's patents must be among the listing's patents."), field="patents")
+
+
+def _check_event(event_id: int, listing: Listing | None) -> None:
+    """The event a deal names: one on the portal and, when the deal is on a listing, one that presented it."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise OperationError(_("Choose one of the recorded matchmaking events."), field="event_id")
+    if listing is not None and listing not in event.listings:
+        raise OperationError(_("Choose one of the events that presented this listing."), field="event_id")
+
+
 def record_deal(centre: Organisation, data: DealData, actor: User | None) -> Deal:
-    """Record a deal concluded by ``centre``; the licensee's size class is snapshotted now."""
+    """Record a deal concluded by ``centre``; the licensee's size class is snapshotted now.
+
+    A deal from an agreed request is on the request's listing and, unless another is named, its
+    event; a request gives one deal only. A listing must be the centre's own and hold the deal's
+    patents; an event must have presented the listing."""
     check_deal(data)
     if any(p.centre_id != centre.id for p in data.patents):
         raise OperationError(_("A deal can only cover the centre's own patents."), field="patents")
-    if data.source_request is not None and data.source_request.status != "agreed":
-        raise OperationError(_("Only an agreed request becomes a deal."))
+    source = data.source_request
+    listing = _source_checks(source, data.listing) if source is not None else data.listing
+    if listing is not None:
+        _check_listing(centre, listing, data.patents)
+    event_id = data.event_id if data.event_id is not None else (source.event_id if source else None)
+    if data.event_id is not None:
+        _check_event(data.event_id, listing)
     licence = data.mode in ("exclusive", "sole", "ordinary", "open")
     deal = Deal(
-        listing_id=data.listing.id if data.listing else None, licensor_id=centre.id, licensee_id=data.licensee.id,
+        listing_id=listing.id if listing else None, licensor_id=centre.id, licensee_id=data.licensee.id,
         kind="licence" if licence else data.mode,
         licence_type=("ordinary" if data.mode == "open" else data.mode) if licence else None,
         open_licence=data.mode == "open", contract_amount_yuan=data.contract_amount_yuan,
         effective_date=data.effective_date, term_end=data.term_end, signed_date=data.signed_date,
         registration_date=data.registration_date, gross_income_yuan=data.gross_income_yuan,
         deductions_yuan=data.deductions_yuan, licensee_size_class=data.licensee.size_class,
-        source_request_id=data.source_request.id if data.source_request else None,
-        event_id=data.event_id if data.event_id is not None else (
-            data.source_request.event_id if data.source_request else None),
+        source_request_id=source.id if source else None, event_id=event_id,
         recordal_status="not_filed", recordal_due=recordal_due_date(data.effective_date),
         patents=list(dict.fromkeys(data.patents)), created_by_id=actor.id if actor else None)
     deal.payments = [DealPayment(paid_on=d, amount_yuan=a) for d, a in data.payments]
@@ -171,6 +220,8 @@ def register_assignment(deal: Deal, registered_on: date, actor: User | None) -> 
     """An assignment concludes on its CNIPA registration date."""
     if deal.kind != "assignment":
         raise OperationError(_("Only an assignment has a registration date."), field="registration_date")
+    if registered_on < deal.effective_date:
+        raise OperationError(_("The registration date is before the effective date."), field="registration_date")
     deal.registration_date = registered_on
     audit.record("deal.registered", f"assignment {deal.id} registered on {registered_on}", target=deal,
                  actor=actor)

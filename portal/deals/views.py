@@ -13,9 +13,11 @@ from portal.auth.views import form_error
 from portal.deals import operations as ops
 from portal.deals.forms import DealForm, PaymentForm, RecordalForm, RegistrationForm
 from portal.errors import OperationError
+from portal.events.operations import deal_event_choices, event_label
 from portal.extensions import db
 from portal.forms import choices
-from portal.models import AuditEntry, Deal, LicenceRequest, Organisation, Patent
+from portal.labels import LISTING_STATUS_LABELS
+from portal.models import AuditEntry, Deal, Event, LicenceRequest, Listing, Organisation, Patent
 from portal.permissions import require
 
 bp = Blueprint("deals", __name__, url_prefix="/deals")
@@ -62,9 +64,14 @@ def new():
     """Record a deal; ``?request=<id>`` pre-fills it from an agreed request."""
     source = None
     if request.args.get("request", "").isdigit():
-        source = db.session.get(LicenceRequest, int(request.args["request"]))
+        # Locked on PostgreSQL while recording, so two submissions cannot both make a deal of it.
+        source = db.session.get(LicenceRequest, int(request.args["request"]), with_for_update=request.method == "POST")
         if source is None or source.listing.centre_id != current_user.organisation_id:
             abort(404)
+        earlier = db.session.scalar(db.select(Deal.id).where(Deal.source_request_id == source.id).limit(1))
+        if earlier is not None:
+            flash(_("A deal has already been recorded from this request (deal #%(id)d).", id=earlier), "info")
+            return redirect(url_for("deals.detail", deal_id=earlier))
     form = DealForm()
     enterprises = db.session.scalars(db.select(Organisation).where(Organisation.kind == "enterprise")
                                      .order_by(Organisation.name_zh)).all()
@@ -72,10 +79,14 @@ def new():
     form.patents.choices = choices(db.session.execute(
         db.select(Patent.id, Patent.application_number).where(Patent.centre_id == current_user.organisation_id)
         .order_by(Patent.id.desc()).limit(1000)).all())
+    form.listing.choices = _listing_choices()
+    form.event_id.choices = choices([("", "—"), *deal_event_choices(source.event_id if source else None)])
     if request.method == "GET" and source is not None:
         form.mode.data = source.mode
         form.licensee.data = source.enterprise.code
         form.patents.data = [p.id for p in source.listing.patents]
+        form.listing.data = source.listing_id
+        form.event_id.data = source.event_id
     if form.validate_on_submit():
         licensee = db.session.scalar(db.select(Organisation).where(Organisation.code == form.licensee.data))
         patents = db.session.scalars(db.select(Patent).where(Patent.id.in_(form.patents.data or []),
@@ -86,8 +97,11 @@ def new():
             contract_amount_yuan=form.contract_amount_yuan.data, term_end=form.term_end.data,
             signed_date=form.signed_date.data, registration_date=form.registration_date.data,
             gross_income_yuan=form.gross_income_yuan.data, deductions_yuan=form.deductions_yuan.data,
-            listing=source.listing if source else None, source_request=source, payments=payments)
+            listing=db.session.get(Listing, form.listing.data) if form.listing.data is not None else None,
+            source_request=source, event_id=form.event_id.data, payments=payments)
         try:
+            if form.listing.data is not None and data.listing is None:
+                raise OperationError(_("Choose one of the centre's own listings."), field="listing")
             deal = ops.record_deal(current_user.organisation, data, current_user)
         except OperationError as exc:
             db.session.rollback()
@@ -99,17 +113,29 @@ def new():
     return render_template("deals/new.html", form=form, source=source), (400 if form.errors else 200)
 
 
+def _listing_choices():
+    """The centre's own listings, newest first; those no longer published say so."""
+    listings = db.session.execute(db.select(Listing.id, Listing.title, Listing.status)
+                                  .where(Listing.centre_id == current_user.organisation_id)
+                                  .order_by(Listing.id.desc()).limit(1000)).all()
+    return choices([("", "—"), *((x.id, x.title[:80] if x.status == "published"
+                                  else f"{x.title[:80]} ({LISTING_STATUS_LABELS[x.status]})") for x in listings)])
+
+
 @bp.get("/<int:deal_id>")
 @login_required
 def detail(deal_id: int):
-    """The deal: parties, patents, amounts received, income, recordal, its history."""
+    """The deal: parties, patents, listing and event, amounts received, income, recordal, its history."""
     deal = visible_deal(deal_id)
     history = db.session.scalars(db.select(AuditEntry).where(AuditEntry.target_type == "deals",
                                                              AuditEntry.target_id == deal.id)
                                  .order_by(AuditEntry.id)).all()
+    listing = db.session.get(Listing, deal.listing_id) if deal.listing_id is not None else None
+    event = db.session.get(Event, deal.event_id) if deal.event_id is not None else None
     return render_template("deals/detail.html", deal=deal, history=history, payment_form=PaymentForm(),
                            recordal_form=RecordalForm(), registration_form=RegistrationForm(),
-                           manage=deal.licensor_id == current_user.organisation_id)
+                           manage=deal.licensor_id == current_user.organisation_id, listing=listing,
+                           event=event, event_label=event_label)
 
 
 def _act(deal: Deal, action, success: str):

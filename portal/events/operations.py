@@ -39,6 +39,8 @@ MAX_HEADCOUNT = 10_000
 # An enterprise may name an event that started up to this long ago, or starts within AHEAD.
 RECENT = timedelta(days=180)
 AHEAD = timedelta(days=30)
+# A centre recording a deal may name an event held up to this long ago (deals take time to negotiate).
+DEAL_LOOKBACK = timedelta(days=730)
 
 # "code, headcount": the last comma (ASCII or full-width), semicolon or tab splits the line, so
 # an organisation's name may itself contain commas.
@@ -321,3 +323,15 @@ def event_for_request(event_id: int | None, user, listing: Listing | None = None
         if event.id == event_id:
             return event
     raise OperationError(_("Choose one of the events that presented this listing."), field="event_id")
+
+
+def deal_event_choices(include_id: int | None = None, *, now: datetime | None = None) -> list[tuple[int, str]]:
+    """(id, label) pairs of the events a centre may name when recording a deal: those that have
+    started, within the last two years, newest first; ``include_id`` (the source request's event)
+    is always offered. The deal operation checks the choice against the deal's listing."""
+    now = now or datetime.now(UTC)
+    window = (Event.starts_at <= now) & (Event.starts_at >= now - DEAL_LOOKBACK)
+    if include_id is not None:
+        window = or_(window, Event.id == include_id)
+    events = db.session.scalars(db.select(Event).where(window).order_by(Event.starts_at.desc(), Event.id.desc()))
+    return [(e.id, event_label(e)) for e in events]

@@ -6,9 +6,8 @@ a :class:`FeedInfo` describing the feed. The same input gives the same bytes —
 ``updated`` / ``lastBuildDate`` comes from its entries, never from "now" — so every worker computes
 the same strong ETag for the same feed.
 
-Each source maps its rows to the format-neutral :class:`Entry` (``listing_entry`` today); ``render``
-writes either format. The matchmaking events feed will be one more ``event_entry`` beside
-``listing_entry``, rendered by the same ``render``.
+Each source maps its rows to the format-neutral :class:`Entry` (``listing_entry``,
+``event_entry``); ``render`` writes either format.
 
 Labels go through Flask-Babel, so the caller chooses the language (the views force the site's
 default, zh-CN, to match the feed's ``language``).
@@ -26,7 +25,9 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from portal import labels
-from portal.models import Listing, OpenLicenceDeclaration
+from portal.events import EVENT_KIND_LABELS
+from portal.main.template_helpers import local_time
+from portal.models import Event, Listing, OpenLicenceDeclaration
 
 CONTENT_TYPES = {"atom": "application/atom+xml; charset=utf-8", "rss": "application/rss+xml; charset=utf-8"}
 FORMATS = tuple(CONTENT_TYPES)
@@ -59,6 +60,7 @@ class Site:
     authority: str
     listing_url: Callable[[int], str]
     centre_url: Callable[[str], str]
+    event_url: Callable[[int], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,48 @@ def listing_categories(listing: Listing, authority: str) -> tuple[Category, ...]
     if listing.is_open_licence:
         categories.append(Category("open", clean(_("Open licence")), mode_scheme))
     return tuple(categories)
+
+
+# ---------------------------------------------------------------- events → entries
+
+def event_entry(event: Event, site: Site) -> Entry:
+    """A matchmaking event as an entry; its id is the event's id, never its title or position.
+    Nothing in it depends on the clock (no "upcoming" / "past"), so the bytes stay the same."""
+    organiser = event.organiser
+    return Entry(
+        id=tag_uri(site.authority, f"event/{event.id}"),
+        title=clean(event.title),
+        link=site.event_url(event.id),
+        summary_html=event_summary(event),
+        author=clean(organiser.name_zh),
+        author_uri=site.centre_url(organiser.code) if organiser.kind == "centre" else None,
+        categories=(Category(event.kind, clean(EVENT_KIND_LABELS.get(event.kind, event.kind)),
+                             tag_uri(site.authority, "event-kind")),),
+        published=event.created_at,
+        updated=max(event.updated_at, event.created_at),
+    )
+
+
+def event_when(event: Event) -> str:
+    """Start and end in Shanghai time; one date when the event starts and ends on the same day."""
+    start, end = local_time(event.starts_at), local_time(event.ends_at)
+    if start[:10] == end[:10]:
+        end = end[11:]
+    return f"{start}–{end} ({_('Shanghai time')})"
+
+
+def event_summary(event: Event) -> str:
+    """Kind, date and time, place and/or online link, organiser and notes, as escaped HTML."""
+    blocks = [_para(EVENT_KIND_LABELS.get(event.kind, event.kind)), _para(f"{_('When')}: {event_when(event)}")]
+    if event.place:
+        blocks.append(_para(f"{_('Place')}: {event.place}"))
+    if event.online_url:
+        url = clean(event.online_url)
+        blocks.append(Markup("<p>{}: <a href=\"{}\">{}</a></p>").format(_("Online link"), url, url))
+    blocks.append(_para(_("Organiser: %(name)s", name=event.organiser.name_zh)))
+    if event.notes:
+        blocks.append(_para(*event.notes.splitlines()))
+    return str(Markup("").join(blocks))
 
 
 # ---------------------------------------------------------------- entries → bytes

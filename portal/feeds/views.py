@@ -3,6 +3,7 @@
 
     /feeds/listings.atom|.rss          the shared filters (centre, field, kind, mode, open, ipc) and q
     /feeds/centres/<code>.atom|.rss    one centre's listings (the other filters still apply)
+    /feeds/events.atom|.rss            upcoming and recent matchmaking events (``feeds.events``)
     /feeds/                            how to subscribe
 """
 
@@ -18,6 +19,7 @@ from sqlalchemy import func, select
 
 from portal import labels
 from portal.extensions import db
+from portal.feeds import events as events_feed
 from portal.feeds import serialize
 from portal.feeds.cache import FeedCache, IndexMark, RenderedFeed, feed_response, state_token
 from portal.indexing import get_index
@@ -60,7 +62,8 @@ def help_page():
     """How to subscribe: the feed addresses, the parameters, each centre's feed."""
     centres = db.session.scalars(select(Organisation).where(Organisation.kind == "centre")
                                  .order_by(Organisation.name_zh)).all()
-    return render_template("feeds/help.html", centres=centres, size=FEED_SIZE)
+    return render_template("feeds/help.html", centres=centres, size=FEED_SIZE,
+                           event_days=events_feed.RECENT_DAYS, event_size=events_feed.FEED_SIZE)
 
 
 @bp.get("/listings.<any(atom, rss):fmt>")
@@ -73,6 +76,12 @@ def listings(fmt: str):
 def centre(code: str, fmt: str):
     """One centre's newest published listings (404 for an unknown centre)."""
     return _serve("centre", fmt, code.lower())
+
+
+@bp.get("/events.<any(atom, rss):fmt>")
+def events(fmt: str):
+    """Upcoming matchmaking events and those of the last 90 days."""
+    return events_feed.serve(fmt)
 
 
 def _serve(kind: str, fmt: str, code: str | None = None) -> Response:

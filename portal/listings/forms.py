@@ -11,6 +11,10 @@ from wtforms import (
     DateField,
     DecimalField,
     EmailField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -63,13 +67,24 @@ class WithdrawListingForm(FlaskForm):
     reason = StringField(_l("Reason (optional)"), validators=[Length(max=500)])
 
 
+class CoOwnerForm(Form):
+    """One co-owner row of the patent facts form (a plain Form: the outer form carries the CSRF token)."""
+
+    id = HiddenField()
+    name = StringField(_l("Co-owner"), validators=[Length(max=200)])
+    consent = BooleanField(_l("Has consented in writing to an open licence"))
+    consent_date = DateField(_l("Date of the consent"), validators=[Optional()])
+    reference = StringField(_l("Reference or note"), validators=[Length(max=200)])
+    remove = BooleanField(_l("Remove"))
+
+
 class PatentFactsForm(FlaskForm):
     evaluation_report = StringField(_l("Patent evaluation report reference"), validators=[Length(max=100)])
     annual_fees_paid = BooleanField(_l("Annual fees paid"))
     pledged = BooleanField(_l("Pledged"))
     pledgee_consent = BooleanField(_l("The pledgee consents to an open licence"))
     suspended = BooleanField(_l("Suspended (ownership dispute or court preservation)"))
-    co_owned = BooleanField(_l("Co-owned"))
-    co_owners_consent = BooleanField(_l("Every co-owner consents to an open licence"))
     exclusive_licence_until = DateField(_l("An exclusive or sole licence granted outside the portal runs until"),
                                         validators=[Optional()])
+    # Not named co_owners, so that FlaskForm(obj=patent) never pairs posted rows with recorded ones.
+    co_owner = FieldList(FormField(CoOwnerForm), max_entries=50)

@@ -14,6 +14,7 @@ from portal.auth.views import form_error
 from portal.errors import OperationError
 from portal.extensions import db
 from portal.forms import EmptyForm, choices
+from portal.listings import facts as facts_ops
 from portal.listings import operations as ops
 from portal.listings.forms import (
     DeclarationForm,
@@ -155,14 +156,21 @@ def change_status(listing_id: int, action: str):
 @bp.route("/patents/<int:patent_id>/facts", methods=["GET", "POST"])
 @require("manage_listings")
 def patent_facts(patent_id: int):
-    """The legal facts an open licence depends on: pledge, fees, disputes, co-owners, other licences."""
+    """The legal facts an open licence depends on: pledge, fees, disputes, other licences, and each
+    co-owner's consent."""
     patent = own_patent(patent_id)
     form = PatentFactsForm(obj=patent)
+    if request.method == "GET":
+        for co_owner in patent.co_owners:
+            form.co_owner.append_entry(co_owner)
+        for _blank in range(BLANK_CO_OWNER_ROWS):
+            form.co_owner.append_entry()
     if form.validate_on_submit():
-        facts = {name: getattr(form, name).data for name in ops.PATENT_FACTS}
+        facts = {name: getattr(form, name).data for name in facts_ops.PATENT_FACTS}
         facts["evaluation_report"] = (facts["evaluation_report"] or "").strip() or None
         try:
-            ops.update_patent_facts(patent, facts, current_user)
+            facts_ops.update_patent_facts(patent, facts, current_user)
+            facts_ops.update_co_owners(patent, _co_owner_rows(form), current_user)
         except OperationError as exc:
             db.session.rollback()
             form_error(form, exc)
@@ -171,6 +179,21 @@ def patent_facts(patent_id: int):
             flash(_("Patent facts saved."), "success")
             return redirect(url_for("manage.declare", patent_id=patent.id))
     return render_template("manage/patent_facts.html", form=form, patent=patent), (400 if form.errors else 200)
+
+
+BLANK_CO_OWNER_ROWS = 2  # empty rows offered for new co-owners; more after each save
+
+
+def _co_owner_rows(form: PatentFactsForm) -> list[facts_ops.CoOwnerData]:
+    rows = []
+    for entry in form.co_owner:
+        given = (entry.form.id.data or "").strip()
+        rows.append(facts_ops.CoOwnerData(
+            name=entry.form.name.data or "", consent=entry.form.consent.data,
+            consent_date=entry.form.consent_date.data, reference=entry.form.reference.data or "",
+            # Anything but a number is no recorded co-owner's id: the operation refuses it.
+            id=(int(given) if given.isdigit() else -1) if given else None, remove=entry.form.remove.data))
+    return rows
 
 
 @bp.route("/patents/<int:patent_id>/open-licence", methods=["GET", "POST"])
@@ -185,7 +208,7 @@ def declare(patent_id: int):
         try:
             _declaration, warnings = ops.declare_open_licence(
                 patent, terms, announced_on=form.announced_on.data,
-                cnipa_reference=form.cnipa_reference.data, actor=current_user)
+                cnipa_reference=form.cnipa_reference.data, actor=current_user, guidance=ops.fee_guidance())
         except OperationError as exc:
             db.session.rollback()
             form_error(form, exc)

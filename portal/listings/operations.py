@@ -3,11 +3,13 @@ flushes. The caller commits once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from types import MappingProxyType
 
+from flask import current_app
 from flask_babel import gettext as _
 
 from portal import audit
@@ -28,6 +30,7 @@ from portal.models import (
     listing_patents,
 )
 from portal.rules import (
+    DEFAULT_FEE_GUIDANCE,
     OpenLicenceTerms,
     PatentStanding,
     RuleError,
@@ -49,7 +52,8 @@ def note_search_change(listing_ids: Iterable[int]) -> None:
     mark_dirty()
 
 
-def _listing_ids_of(patent: Patent) -> list[int]:
+def listing_ids_of(patent: Patent) -> list[int]:
+    """Ids of every listing that offers ``patent``, whatever its status."""
     return list(db.session.scalars(
         db.select(listing_patents.c.listing_id).where(listing_patents.c.patent_id == patent.id)))
 
@@ -148,7 +152,7 @@ def upsert_patent(centre: Organisation, data: PatentData, actor: User | None) ->
         set_patent_ipc(patent, list(dict.fromkeys(data.ipc)))
     db.session.flush()
     if not created:
-        note_search_change(_listing_ids_of(patent))
+        note_search_change(listing_ids_of(patent))
     audit.record("patent.created" if created else "patent.updated", f"{number.canonical} {data.title[:80]}",
                  target=patent, actor=actor)
     return patent, created
@@ -283,14 +287,25 @@ def patent_standing(patent: Patent) -> PatentStanding:
         exclusive_or_sole_licence_in_force=exclusive_or_sole_licence_in_force(patent),
         suspended=patent.suspended, annual_fees_unpaid=not patent.annual_fees_paid,
         pledged_without_consent=patent.pledged and not patent.pledgee_consent,
-        all_co_owners_consent=not patent.co_owned or patent.co_owners_consent,
+        co_owners_without_consent=tuple(patent.co_owners_without_consent),
     )
+
+
+def fee_guidance() -> Mapping[str, Decimal]:
+    """The open-licence fee guidance caps as configured (``PORTAL_OPEN_LICENCE_MAX_*``): a fee above
+    them earns a warning, never a refusal."""
+    config = current_app.config
+    return MappingProxyType({key: Decimal(str(config.get(f"OPEN_LICENCE_{key.upper()}", default)))
+                             for key, default in DEFAULT_FEE_GUIDANCE.items()})
 
 
 def declare_open_licence(patent: Patent, terms: OpenLicenceTerms, *, announced_on: date,
                          cnipa_reference: str | None, actor: User | None,
-                         guidance=None) -> tuple[OpenLicenceDeclaration, list[str]]:
-    """Record an open-licence declaration; returns it with any fee warnings (never refusals)."""
+                         guidance: Mapping[str, Decimal] | None = None) -> tuple[OpenLicenceDeclaration, list[str]]:
+    """Record an open-licence declaration; returns it with any fee warnings (never refusals).
+
+    ``guidance``: the fee caps to warn above; by default the configured ones (:func:`fee_guidance`).
+    """
     if patent.open_declaration is not None:
         raise OperationError(_("An open licence is already in force on this patent; withdraw it first "
                                "to announce new terms."))
@@ -298,9 +313,9 @@ def declare_open_licence(patent: Patent, terms: OpenLicenceTerms, *, announced_o
     if problems:
         raise OperationError(" ".join(rule_message(p) for p in problems))
     try:
-        kwargs = {"guidance": guidance} if guidance else {}
         warnings = check_open_licence_terms(terms, announced_on=announced_on,
-                                            last_day_of_protection=patent.last_day, **kwargs)
+                                            last_day_of_protection=patent.last_day,
+                                            guidance=guidance if guidance is not None else fee_guidance())
     except RuleError as exc:
         raise OperationError(rule_message(exc)) from exc
     declaration = OpenLicenceDeclaration(
@@ -312,7 +327,7 @@ def declare_open_licence(patent: Patent, terms: OpenLicenceTerms, *, announced_o
     db.session.flush()
     audit.record("open_licence.declared", f"open licence on {patent.application_number}",
                  target=declaration, actor=actor, data={"patent": patent.application_number})
-    note_search_change(_listing_ids_of(patent))
+    note_search_change(listing_ids_of(patent))
     return declaration, [rule_message(w) for w in warnings]
 
 
@@ -329,22 +344,5 @@ def withdraw_open_licence(declaration: OpenLicenceDeclaration, *, on: date, reas
     declaration.withdrawal_reason = reason.strip()[:500]
     audit.record("open_licence.withdrawn", f"open licence on {declaration.patent.application_number} withdrawn",
                  target=declaration, actor=actor, data={"reason": reason[:500]})
-    note_search_change(_listing_ids_of(declaration.patent))
+    note_search_change(listing_ids_of(declaration.patent))
 
-
-PATENT_FACTS = ("evaluation_report", "pledged", "pledgee_consent", "annual_fees_paid", "suspended", "co_owned",
-                "co_owners_consent", "exclusive_licence_until")
-
-
-def update_patent_facts(patent: Patent, facts: dict, actor: User | None) -> None:
-    """Record the legal facts the open-licence rules depend on (pledge, fees, disputes, co-owners,
-    an exclusive or sole licence granted outside the portal)."""
-    changed = {k: v for k, v in facts.items() if k in PATENT_FACTS and getattr(patent, k) != v}
-    if facts.get("pledgee_consent") and not facts.get("pledged", patent.pledged):
-        raise OperationError(_("Pledgee consent only applies to a pledged patent."), field="pledgee_consent")
-    for name, value in changed.items():
-        setattr(patent, name, value)
-    if changed:
-        audit.record("patent.facts_changed", f"{patent.application_number}: {', '.join(changed)}",
-                     target=patent, actor=actor, data={k: str(v) for k, v in changed.items()})
-        note_search_change(_listing_ids_of(patent))

@@ -33,7 +33,7 @@ from portal.models.metrics import (
 )
 from portal.models.notifications import Notification, OutgoingMail
 from portal.models.orgs import EXCHANGE_BASES, ORG_KINDS, Organisation
-from portal.models.patents import LEGAL_STATUSES, VALUE_DIMENSIONS, Patent, PatentIPC
+from portal.models.patents import LEGAL_STATUSES, VALUE_DIMENSIONS, Patent, PatentCoOwner, PatentIPC
 from portal.models.requests import (
     OPEN_STATUSES,
     REQUEST_MODES,
@@ -52,7 +52,8 @@ __all__ = [
     "deal_patents",
     "EVENT_KINDS", "Event", "EventAttendance", "event_listings",
     "AuditEntry", "EXCHANGE_BASES", "FIELDS", "LEGAL_STATUSES", "LISTING_STATUSES", "Listing", "MATURITIES", "MODES",
-    "ORG_KINDS", "OpenLicenceDeclaration", "Organisation", "Patent", "PatentIPC", "ROLES", "ROLE_ORG_KINDS",
+    "ORG_KINDS", "OpenLicenceDeclaration", "Organisation", "Patent", "PatentCoOwner", "PatentIPC", "ROLES",
+    "ROLE_ORG_KINDS",
     "SearchChange", "User", "VALUE_DIMENSIONS", "listing_patents",
     "ExchangeForward", "ExchangeForwardChange", "ExchangeToken", "FORWARD_CLOSED", "FORWARD_STATUSES",
     "FORWARD_TRANSITIONS",

@@ -40,8 +40,6 @@ class Patent(db.Model):
     pledgee_consent: Mapped[bool] = mapped_column(default=False)
     annual_fees_paid: Mapped[bool] = mapped_column(default=True)
     suspended: Mapped[bool] = mapped_column(default=False)  # ownership dispute / court preservation
-    co_owned: Mapped[bool] = mapped_column(default=False)
-    co_owners_consent: Mapped[bool] = mapped_column(default=False)
     # An exclusive or sole licence granted outside the portal binds the patent until this day.
     exclusive_licence_until: Mapped[date | None]
     extension_days: Mapped[int] = mapped_column(default=0)
@@ -58,6 +56,9 @@ class Patent(db.Model):
         back_populates="patent", cascade="all, delete-orphan", order_by="PatentIPC.position")
     declarations: Mapped[list[OpenLicenceDeclaration]] = relationship(  # noqa: F821
         back_populates="patent", order_by="OpenLicenceDeclaration.id")
+    # Co-owners other than the centre's own hospital; an open licence needs each one's consent.
+    co_owners: Mapped[list[PatentCoOwner]] = relationship(
+        back_populates="patent", cascade="all, delete-orphan", order_by="PatentCoOwner.id")
 
     @property
     def number(self):
@@ -85,6 +86,15 @@ class Patent(db.Model):
         return list(dict.fromkeys(entry.subclass for entry in self.ipc_entries))
 
     @property
+    def co_owned(self) -> bool:
+        return bool(self.co_owners)
+
+    @property
+    def co_owners_without_consent(self) -> list[str]:
+        """Names of the recorded co-owners who have not consented to an open licence."""
+        return [c.name for c in self.co_owners if not c.consent]
+
+    @property
     def granted(self) -> bool:
         return self.grant_date is not None
 
@@ -110,3 +120,21 @@ class PatentIPC(db.Model):
     subclass: Mapped[str] = mapped_column(String(4), index=True)
 
     patent: Mapped[Patent] = relationship(back_populates="ipc_entries")
+
+
+class PatentCoOwner(db.Model):
+    """A co-owner of a patent and whether it has consented, in writing, to an open licence
+    (Patent Law Art 14 and DOMAIN.md §4: a co-owned patent needs every co-owner's consent)."""
+
+    __tablename__ = "patent_co_owners"
+    __table_args__ = (UniqueConstraint("patent_id", "name", name="uq_patent_co_owners_patent_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patent_id: Mapped[int] = mapped_column(ForeignKey("patents.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    consent: Mapped[bool] = mapped_column(default=False)
+    consent_date: Mapped[date | None]
+    # Where the written consent is kept: a letter's number, a file reference, a note.
+    reference: Mapped[str] = mapped_column(String(200), default="")
+
+    patent: Mapped[Patent] = relationship(back_populates="co_owners")

@@ -13,7 +13,9 @@ so that each listing passes the same rules, audit entries and search outbox as o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import insert
@@ -27,6 +29,7 @@ from portal.listings.operations import (
     PatentData,
     create_listing,
     declare_open_licence,
+    fee_guidance,
     note_search_change,
     publish_listing,
     set_patent_ipc,
@@ -66,8 +69,9 @@ def import_patents(centre: Organisation, file: bytes | str | Path, filename: str
                             "errors": prepared.file_errors})
         return report
     today = date.today()
+    guidance = fee_guidance()
     load_existing(prepared.rows)
-    check_against_database(prepared.rows, centre, publish_mode, today)
+    check_against_database(prepared.rows, centre, publish_mode, today, guidance)
     _fill(report, prepared)
     if report.errors:
         db.session.rollback()  # only reads happened; end the transaction they opened
@@ -77,7 +81,7 @@ def import_patents(centre: Organisation, file: bytes | str | Path, filename: str
         # is rehearsed for real below: the listing operations have the last word on their rules.
         db.session.rollback()
         return report
-    _write(prepared, centre, actor, publish_mode, today, filename or "")
+    _write(prepared, centre, actor, publish_mode, today, filename or "", guidance)
     _fill(report, prepared)
     if report.errors or dry_run:
         db.session.rollback()
@@ -126,6 +130,7 @@ def _insert_new(rows: list[ParsedRow], centre: Organisation) -> None:
     for row, patent in zip(rows, patents, strict=True):
         row.patent = patent
         set_committed_value(patent, "declarations", [])  # a new patent has none: no query to learn it
+        set_committed_value(patent, "co_owners", [])
         entries += [{"patent_id": patent.id, "symbol": s, "subclass": ipc_subclass(s), "position": i}
                     for i, s in enumerate(row.data.ipc)]
     if entries:
@@ -133,7 +138,7 @@ def _insert_new(rows: list[ParsedRow], centre: Organisation) -> None:
 
 
 def _write(prepared: PreparedFile, centre: Organisation, actor: User | None, publish_mode: str | None,
-           today: date, filename: str) -> None:
+           today: date, filename: str, guidance: Mapping[str, Decimal]) -> None:
     rows = prepared.rows
     for start in range(0, len(rows), BATCH):
         batch = rows[start:start + BATCH]
@@ -152,7 +157,7 @@ def _write(prepared: PreparedFile, centre: Organisation, actor: User | None, pub
     if publish_mode:
         for row in rows:
             try:
-                _publish(row, centre, actor, publish_mode, today)
+                _publish(row, centre, actor, publish_mode, today, guidance)
             except OperationError as exc:
                 row.errors.append(exc.message)
     db.session.flush()
@@ -162,11 +167,12 @@ def _write(prepared: PreparedFile, centre: Organisation, actor: User | None, pub
                                     "updated": len(rows) - created, "publish": publish_mode})
 
 
-def _publish(row: ParsedRow, centre: Organisation, actor: User | None, mode: str, today: date) -> None:
+def _publish(row: ParsedRow, centre: Organisation, actor: User | None, mode: str, today: date,
+             guidance: Mapping[str, Decimal]) -> None:
     """One listing per patent offering ``mode``; with ``open``, the declaration is the offer."""
     if row.declare:
         _declaration, warnings = declare_open_licence(row.patent, row.terms, announced_on=today,
-                                                      cnipa_reference=None, actor=actor)
+                                                      cnipa_reference=None, actor=actor, guidance=guidance)
         row.warnings = warnings
     if row.list_it:
         # Taking an open licence yields an ordinary licence without negotiation (Art 51), so the

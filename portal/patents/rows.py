@@ -6,8 +6,10 @@ heading as the file spells it, so the user can find the cell.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
@@ -19,6 +21,7 @@ from portal.listings.operations import PatentData, check_patent_data, exclusive_
 from portal.models import VALUE_DIMENSIONS, Listing, Organisation, Patent, listing_patents
 from portal.patents import columns as c
 from portal.rules import (
+    DEFAULT_FEE_GUIDANCE,
     OpenLicenceTerms,
     PatentStanding,
     RuleError,
@@ -146,7 +149,8 @@ def load_existing(rows: list[ParsedRow]) -> dict[str, Patent]:
     for start in range(0, len(numbers), _QUERY_CHUNK):
         chunk = numbers[start:start + _QUERY_CHUNK]
         query = (db.select(Patent).where(Patent.application_number.in_(chunk))
-                 .options(selectinload(Patent.ipc_entries), selectinload(Patent.declarations)))
+                 .options(selectinload(Patent.ipc_entries), selectinload(Patent.declarations),
+                          selectinload(Patent.co_owners)))
         found.update((p.application_number, p) for p in db.session.scalars(query))
     listings: dict[int, list[Listing]] = {}
     ids = [p.id for p in found.values()]
@@ -163,8 +167,9 @@ def load_existing(rows: list[ParsedRow]) -> dict[str, Patent]:
 
 
 def check_against_database(rows: list[ParsedRow], centre: Organisation, publish_mode: str | None,
-                           today: date) -> None:
-    """Ownership, and with ``publish_mode`` what publishing each row would need."""
+                           today: date, guidance: Mapping[str, Decimal] = DEFAULT_FEE_GUIDANCE) -> None:
+    """Ownership, and with ``publish_mode`` what publishing each row would need; open-licence fees
+    above the ``guidance`` caps earn a warning."""
     for row in rows:
         if row.existing is not None and row.existing.centre_id != centre.id:
             row.errors.append(_("Patent %(number)s belongs to another centre.", number=row.canonical))
@@ -175,7 +180,7 @@ def check_against_database(rows: list[ParsedRow], centre: Organisation, publish_
         # A patent already on a published listing keeps it: re-importing must not add a second.
         row.list_it = not published
         if publish_mode == "open":
-            _check_open(row, published, today)
+            _check_open(row, published, today, guidance)
         elif row.list_it:
             _check_negotiated(row, publish_mode)
 
@@ -194,7 +199,7 @@ def _check_negotiated(row: ParsedRow, mode: str) -> None:
             _refuse(row, exc)
 
 
-def _check_open(row: ParsedRow, published: list[Listing], today: date) -> None:
+def _check_open(row: ParsedRow, published: list[Listing], today: date, guidance: Mapping[str, Decimal]) -> None:
     """Every open-licence rule (DOMAIN.md §4) as declare_open_licence applies it, on the file's facts."""
     if row.terms is None:
         row.errors.append(_("%(column)s: %(problem)s", column=row.open_column,
@@ -215,13 +220,13 @@ def _check_open(row: ParsedRow, published: list[Listing], today: date) -> None:
         exclusive_or_sole_licence_in_force=patent is not None and exclusive_or_sole_licence_in_force(patent),
         suspended=patent is not None and patent.suspended, annual_fees_unpaid=not data.annual_fees_paid,
         pledged_without_consent=data.pledged and not data.pledgee_consent,
-        all_co_owners_consent=patent is None or not patent.co_owned or patent.co_owners_consent)
+        co_owners_without_consent=tuple(patent.co_owners_without_consent) if patent is not None else ())
     for refusal in open_licence_problems(standing):
         _refuse(row, refusal)
     last_day = last_day_of_protection(row.canonical, data.filing_date, data.extension_days)
     try:
-        row.warnings = [rule_message(w) for w in check_open_licence_terms(row.terms, announced_on=today,
-                                                                          last_day_of_protection=last_day)]
+        row.warnings = [rule_message(w) for w in check_open_licence_terms(
+            row.terms, announced_on=today, last_day_of_protection=last_day, guidance=guidance)]
     except RuleError as exc:
         _refuse(row, exc)
     for listing in published:

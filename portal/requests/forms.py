@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from portal.forms import choices
+from portal.forms import choices, optional_id
 from portal.labels import REQUEST_STATUS_LABELS
 
 
@@ -19,6 +19,8 @@ class RequestForm(FlaskForm):
     scale = StringField(_l("Expected scale"), validators=[Length(max=200)])
     proposed_terms = TextAreaField(_l("Proposed terms"), validators=[Length(max=5000)])
     message = TextAreaField(_l("Message to the centre"), validators=[Length(max=5000)])
+    # Choices from events.operations.event_choices_for; the operation checks the choice and says why.
+    event_id = SelectField(_l("Matchmaking event it came from"), coerce=optional_id, validate_choice=False)
 
 
 class MessageForm(FlaskForm):

@@ -69,6 +69,11 @@ def take_open_licence(listing: Listing, patent: Patent, user: User, details: Lic
                 recordal_status="not_filed", recordal_due=recordal_due_date(today), patents=[patent])
     db.session.add(deal)
     db.session.flush()
+    # On the deal too, so its page's history shows how it was made (as record_deal writes it).
+    audit.record("deal.recorded", f"{deal.mode} deal with {enterprise.name_zh}", target=deal, actor=user,
+                 data={"mode": deal.mode, "amount": str(deal.contract_amount_yuan),
+                       "size_class": deal.licensee_size_class, "acceptance": acceptance.id,
+                       "notice": acceptance.notice_number})
     audit.record("open_licence.taken", f"{enterprise.name_zh} took the open licence on {patent.application_number}",
                  target=acceptance, actor=user, data={"deal": deal.id, "notice": acceptance.notice_number})
     notify(centre_users(listing), "open_licence.taken",

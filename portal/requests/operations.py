@@ -70,10 +70,16 @@ def _record_status(request: LicenceRequest, old: str | None, new: str, actor: Us
 
 
 def file_request(listing: Listing, user: User, data: RequestData) -> LicenceRequest:
-    """An enterprise member asks for a licence (or assignment, equity) on a published listing."""
+    """An enterprise member asks for a licence (or assignment, equity) on a published listing,
+    optionally naming the matchmaking event it came from (one that presented the listing)."""
     if user.role != "sme_member":
         raise OperationError(_("Only enterprise members can file licence requests."))
     check_requestable(listing, data.mode)
+    if data.event_id is not None:
+        # A local import: the events area imports this module (can_see_request).
+        from portal.events.operations import event_for_request
+
+        event_for_request(data.event_id, user, listing)
     request = LicenceRequest(
         listing=listing, enterprise_id=user.organisation_id, created_by_id=user.id, mode=data.mode,
         intended_use=data.intended_use.strip(), products=data.products.strip(), region=data.region.strip(),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.auth.views import form_error
 from portal.errors import OperationError
+from portal.events.operations import event_choices_for, event_label
 from portal.extensions import db
 from portal.forms import EmptyForm, choices
 from portal.labels import FEE_METHOD_LABELS, REQUEST_MODE_LABELS
@@ -19,6 +20,8 @@ from portal.main.template_helpers import plain_number
 from portal.models import (
     OPEN_STATUSES,
     REQUEST_STATUSES,
+    Deal,
+    Event,
     LicenceRequest,
     Listing,
     Notification,
@@ -50,11 +53,12 @@ def new(listing_id: int):
         abort(404)
     form = RequestForm()
     form.mode.choices = choices((m, REQUEST_MODE_LABELS[m]) for m in listing.modes)
+    form.event_id.choices = choices([("", "—"), *event_choices_for(current_user, listing)])
     if form.validate_on_submit():
         data = ops.RequestData(mode=form.mode.data, intended_use=form.intended_use.data or "",
                                products=form.products.data or "", region=form.region.data or "",
                                scale=form.scale.data or "", proposed_terms=form.proposed_terms.data or "",
-                               message=form.message.data or "")
+                               message=form.message.data or "", event_id=form.event_id.data)
         try:
             item = ops.file_request(listing, current_user, data)
         except OperationError as exc:
@@ -109,8 +113,11 @@ def detail(request_id: int):
     status_form = StatusForm()
     status_form.status.choices = [c for c in status_form.status.choices if c.value in moves]
     acceptance = db.session.scalar(db.select(OpenLicenceAcceptance).where(OpenLicenceAcceptance.request_id == item.id))
+    deal = db.session.scalar(db.select(Deal).where(Deal.source_request_id == item.id).order_by(Deal.id).limit(1))
+    event = db.session.get(Event, item.event_id) if item.event_id is not None else None
     return render_template("requests/detail.html", item=item, message_form=MessageForm(), status_form=status_form,
-                           moves=moves, acceptance=acceptance, is_centre=is_centre)
+                           moves=moves, acceptance=acceptance, is_centre=is_centre, deal=deal, event=event,
+                           event_label=event_label)
 
 
 @bp.post("/requests/<int:request_id>/messages")

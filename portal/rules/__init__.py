@@ -17,6 +17,7 @@ from .enterprise import (
 )
 from .errors import N_, RuleError
 from .ipc import MEDICAL_SUBCLASSES, InvalidIPC, ipc_subclass, normalise_ipc, split_ipc_list
+from .ipc_titles import IPC_SECTIONS, IPC_SUBCLASS_TITLES, ipc_section_titles, ipc_subclass_titles
 from .licensing import (
     DEAL_KINDS,
     DEFAULT_LICENCE_TYPE,
@@ -69,6 +70,10 @@ __all__ = [
     "INDUSTRIES",
     "LICENCE_TYPES",
     "MEDICAL_SUBCLASSES",
+    "IPC_SECTIONS",
+    "IPC_SUBCLASS_TITLES",
+    "ipc_section_titles",
+    "ipc_subclass_titles",
     "MIN_REWARD_SHARE",
     "N_",
     "OPEN_LICENCE_TYPE",

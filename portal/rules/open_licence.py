@@ -50,7 +50,8 @@ class PatentStanding:
     suspended: bool = False  # ownership dispute or court preservation
     annual_fees_unpaid: bool = False
     pledged_without_consent: bool = False
-    all_co_owners_consent: bool = True
+    all_co_owners_consent: bool = True  # for callers that only know yes or no
+    co_owners_without_consent: tuple[str, ...] = ()  # the recorded co-owners who have not consented
 
 
 def open_licence_problems(standing: PatentStanding) -> list[OpenLicenceRefused]:
@@ -81,7 +82,11 @@ def open_licence_problems(standing: PatentStanding) -> list[OpenLicenceRefused]:
                   "licence."))
     if standing.pledged_without_consent:
         refuse(N_("The patent is pledged and the pledgee has not consented to an open licence."))
-    if not standing.all_co_owners_consent:
+    if standing.co_owners_without_consent:
+        problems.append(OpenLicenceRefused(
+            N_("Every co-owner of the patent must consent to an open licence; no consent is recorded "
+               "for %(names)s."), names=", ".join(standing.co_owners_without_consent)))
+    elif not standing.all_co_owners_consent:
         refuse(N_("Every co-owner of the patent must consent to an open licence."))
     return problems
 

@@ -4,7 +4,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.rules import MEDICAL_SUBCLASSES, InvalidIPC, ipc_subclass, normalise_ipc, split_ipc_list
+from portal.rules import (
+    IPC_SECTIONS,
+    IPC_SUBCLASS_TITLES,
+    MEDICAL_SUBCLASSES,
+    InvalidIPC,
+    ipc_section_titles,
+    ipc_subclass,
+    ipc_subclass_titles,
+    normalise_ipc,
+    split_ipc_list,
+)
 
 DETERMINISTIC = settings(derandomize=True, database=None, max_examples=300)
 
@@ -108,3 +118,37 @@ def test_normalise_is_idempotent_and_ignores_layout(parts, spaced, versioned):
     assert normalise_ipc(typed.lower()) == canonical
     assert normalise_ipc(canonical) == canonical
     assert ipc_subclass(typed) == canonical[:4]
+
+
+# ---------------------------------------------------------------- titles
+
+def test_subclass_titles_cover_the_common_medical_classes():
+    wanted = [f"A61{c}" for c in "BCDFGHJKLMNPQ"] + [f"C07{c}" for c in "BCDFHJK"] + [
+        f"C12{c}" for c in "MNPQR"] + ["G01N", "G06T", "G16H", "G16B", "G06V", "B33Y"]
+    for subclass in wanted:
+        zh, en = ipc_subclass_titles(subclass)
+        assert zh and en, subclass
+    for subclass, (zh, en) in IPC_SUBCLASS_TITLES.items():
+        assert normalise_ipc(subclass) == subclass and zh and en
+    with pytest.raises(TypeError):
+        IPC_SUBCLASS_TITLES["A01B"] = ("农业", "Agriculture")
+
+
+def test_medical_facet_labels_win():
+    for subclass, titles in MEDICAL_SUBCLASSES.items():
+        assert ipc_subclass_titles(subclass) == titles
+
+
+def test_subclass_titles_accept_what_is_stored_or_typed():
+    assert ipc_subclass_titles("a61q") == ipc_subclass_titles("A61Q 19/00") == IPC_SUBCLASS_TITLES["A61Q"]
+    assert ipc_subclass_titles("A01B") is None
+    assert ipc_subclass_titles("") is None
+
+
+def test_every_section_has_a_title():
+    assert list(IPC_SECTIONS) == list("ABCDEFGH")
+    assert ipc_section_titles("A01B 1/00") == ("人类生活必需", "Human necessities")
+    assert ipc_section_titles("h04w") == ("电学", "Electricity")
+    assert ipc_section_titles("F16K")[0] == "机械工程；照明；加热；武器；爆破"
+    assert ipc_section_titles("J01A") is None
+    assert ipc_section_titles("") is None

@@ -101,6 +101,16 @@ def test_each_blocker(change, fragment):
         check_open_licence_declaration(standing)
 
 
+def test_co_owners_without_consent_are_named():
+    standing = replace(GOOD_INVENTION, co_owners_without_consent=("乙大学", "Acme Medical Ltd"))
+    [problem] = open_licence_problems(standing)
+    assert problem.params == {"names": "乙大学, Acme Medical Ltd"}
+    assert "co-owner" in str(problem) and "乙大学" in str(problem) and "Acme Medical Ltd" in str(problem)
+    # Named co-owners replace the anonymous yes/no refusal: one problem, not two.
+    assert len(open_licence_problems(replace(standing, all_co_owners_consent=False))) == 1
+    assert open_licence_problems(replace(GOOD_INVENTION, co_owners_without_consent=())) == []
+
+
 def test_all_problems_are_listed_together():
     standing = PatentStanding(kind="design", granted=False, valid=False, suspended=True,
                               annual_fees_unpaid=True)

@@ -128,6 +128,9 @@ def _raised_templates():
             suspended=True, annual_fees_unpaid=True, pledged_without_consent=True,
             all_co_owners_consent=False)):
         templates.add(problem.template)
+    for problem in rules.open_licence_problems(rules.PatentStanding(
+            kind="invention", granted=True, valid=True, co_owners_without_consent=("乙大学",))):
+        templates.add(problem.template)
     return templates
 
 
