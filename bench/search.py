@@ -651,7 +651,7 @@ def publish_bench(workdir: Path, publishes: int) -> dict:
             db.session.remove()
             db.engine.dispose()
         return {"ms": percentiles(samples), "not_searchable_within_10s": lost, "change_log_rows": changes,
-                "writer": "flask search apply --follow (polls every 0.2 s)"}
+                "writer": "flask search apply --follow (polls every 0.05 s)"}
     finally:
         stop(worker)
         stop(process)

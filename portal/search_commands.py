@@ -18,7 +18,7 @@ search_cli = AppGroup("search", help="The full-text index: apply the change log,
 
 @search_cli.command("apply")
 @click.option("--follow", is_flag=True, help="Keep running as the index writer, applying new changes.")
-@click.option("--interval", default=0.2, show_default=True, help="Seconds between polls with --follow.")
+@click.option("--interval", default=0.05, show_default=True, help="Seconds between polls with --follow.")
 @click.option("--batch", type=click.IntRange(min=1), default=indexing.BATCH, show_default=True,
               help="Changes applied per index commit (each commit records the last applied id).")
 def apply_command(follow: bool, interval: float, batch: int):

@@ -20,6 +20,7 @@ from .schema import Document
 from .searching import SearchQuery, SearchResult
 
 mapped.install()  # read compound segments from the memory map, not a heap copy
+mapped.install_buffered_parts()  # or, unmapped, through a buffered reader
 
 __all__ = [
     "Change",

@@ -140,6 +140,22 @@ class Leaf:
                 self._columns[name] = found
             return found
 
+    def numeric_ids(self, reader: IndexReader) -> np.ndarray | None:
+        """Each document's ``doc_id`` as an integer, or None if some id is not a number."""
+        with self.lock:
+            if "numeric_ids" not in self._columns:
+                ids = self._columns.get("doc_id")
+                if ids is None:
+                    ids = self._columns["doc_id"] = np.array(list(reader.column_reader("doc_id", translate=False)),
+                                                             dtype=np.bytes_)
+                try:
+                    numbers = np.array([int(i) if i.isdigit() and len(i) < 18 else -1 for i in ids.tolist()],
+                                       dtype=np.int64)
+                    self._columns["numeric_ids"] = None if (numbers < 0).any() else numbers
+                except ValueError:
+                    self._columns["numeric_ids"] = None
+            return self._columns["numeric_ids"]
+
     def facet_values(self, reader: IndexReader) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:
         """For each facet: its values, and two parallel arrays (document, value index), one
         pair per posting — so counting a result set is one ``bincount``."""
@@ -375,13 +391,18 @@ class View:
         return found
 
     def tie_order(self) -> np.ndarray:
-        """Each document's rank by ``doc_id`` (as the text sorts), the tie-breaker of every sort."""
+        """The tie-breaker of every sort, by document: the ``doc_id`` as a number (listing ids
+        are), read once per segment; any other ids are ranked as text, once per searcher."""
         with self._lock:
             found = self._arrays.get("tie")
         if found is None:
-            ids = self.column("doc_id")
-            found = np.empty(len(ids), dtype=np.int64)
-            found[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+            pieces = [part.leaf.numeric_ids(part.reader) for part in self.parts]
+            if all(piece is not None for piece in pieces):
+                found = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
+            else:
+                ids = self.column("doc_id")
+                found = np.empty(len(ids), dtype=np.int64)
+                found[np.argsort(ids, kind="stable")] = np.arange(len(ids))
             with self._lock:
                 self._arrays["tie"] = found
         return found
