@@ -409,16 +409,33 @@ class View:
 
     def facet_counts(self, name: str, docs: Docs) -> dict[str, int]:
         """How many of ``docs`` carry each value of facet ``name``."""
-        counts: dict[str, int] = {}
-        for part in self.parts:
-            values, owners, codes = part.leaf.facet_values(part.reader)[name]
-            if not values:
-                continue
-            hit = docs[owners + part.offset] if len(owners) else np.zeros(0, dtype=bool)
-            for index, found in enumerate(np.bincount(codes[hit], minlength=len(values)).tolist()):
-                if found:
-                    counts[values[index]] = counts.get(values[index], 0) + found
-        return counts
+        values, owners, codes = self._facet(name)
+        if not values:
+            return {}
+        counts = np.bincount(codes[docs[owners]], minlength=len(values))
+        return {values[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist()}
+
+    def _facet(self, name: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Facet ``name`` over the whole searcher: its values, and (global document, value index)
+        pairs — the segments' cached pairs joined once per searcher."""
+        key = ("facet", name)
+        with self._lock:
+            found = self._arrays.get(key)
+        if found is None:
+            values: list[str] = []
+            index: dict[str, int] = {}
+            owners, codes = [], []
+            for part in self.parts:
+                part_values, part_owners, part_codes = part.leaf.facet_values(part.reader)[name]
+                mapping = np.array([index.setdefault(v, len(index)) for v in part_values] or [0], dtype=np.int32)
+                owners.append(part_owners + part.offset)
+                codes.append(mapping[part_codes] if len(part_codes) else part_codes)
+            values = list(index)
+            found = (values, np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64),
+                     np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32))
+            with self._lock:
+                self._arrays[key] = found
+        return found
 
 
 _views: weakref.WeakKeyDictionary[Searcher, View] = weakref.WeakKeyDictionary()
