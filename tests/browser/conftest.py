@@ -67,11 +67,12 @@ class PageProblems(list):
 
 @pytest.fixture
 def page(browser, live_server):
-    """A fresh browser context (no cookies) with a desktop viewport, so the navbar is expanded.
+    """A fresh browser context (no cookies) with a wide desktop viewport (the signed-in navbar
+    collapses below 1400 px), so the navbar is expanded.
 
     ``page.problems`` collects console errors (a CSP violation shows up there), script errors
     and failed sub-resource loads."""
-    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(base_url=live_server, viewport={"width": 1440, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.problems = PageProblems()
