@@ -438,14 +438,18 @@ class View:
         return found
 
 
-_views: weakref.WeakKeyDictionary[Searcher, View] = weakref.WeakKeyDictionary()
 _views_lock = threading.Lock()
 
 
 def view_for(searcher: Searcher) -> View:
-    """The view of ``searcher``, created once (a searcher never sees later commits)."""
+    """The view of ``searcher``, created once (a searcher never sees later commits).
+
+    The view is kept on the searcher itself: the two form a cycle that the garbage collector frees
+    with the searcher. (A weak-keyed table would not: its value refers to its key, so every
+    searcher a worker ever opened would stay alive, with its arrays.)"""
     with _views_lock:
-        view = _views.get(searcher)
+        view = getattr(searcher, "_portal_view", None)
         if view is None:
-            view = _views[searcher] = View(searcher)
+            view = View(searcher)
+            searcher._portal_view = view
         return view

@@ -310,3 +310,21 @@ def test_writer_in_another_process_holds_the_lock(tmp_path):
     assert out.strip() == "1"
     assert index.apply([Change(2, "upsert", "parent", make_doc("parent", "支架"))]) == 1
     assert sorted(ids(index)) == ["child", "parent"]
+
+
+def test_old_searchers_and_their_views_are_freed(tmp_path):
+    """Each commit gives readers a new searcher, with its cached arrays: the old ones must go."""
+    import gc
+    import weakref
+
+    from search import Change, SearchQuery
+
+    index = SearchIndex(tmp_path / "ix")
+    index.rebuild([make_doc("1", "一种支架")], last_id=1)
+    views = []
+    for n in range(2, 8):
+        index.apply([Change(n, "upsert", str(n), make_doc(str(n), f"一种支架{n}"))])
+        assert index.search(SearchQuery("支架")).total == n
+        views.append(weakref.ref(index._local.searcher[1]._portal_view))
+    gc.collect()
+    assert [ref() is not None for ref in views] == [False] * 5 + [True]
