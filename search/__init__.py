@@ -19,8 +19,7 @@ from .index import Change, SearchIndex, VerifyReport, move_aside_and_create
 from .schema import Document
 from .searching import SearchQuery, SearchResult
 
-mapped.install()  # read compound segments from the memory map, not a heap copy
-mapped.install_buffered_parts()  # or, unmapped, through a buffered reader
+mapped.install()  # read compound segment parts without copying them (search/mapped.py)
 
 __all__ = [
     "Change",

@@ -1,11 +1,15 @@
-"""Read compound segments from the memory map instead of a private copy of them.
+"""How Whoosh reads the parts of a compound segment file (``.seg``): without copying them.
 
-Whoosh maps each compound segment file (``.seg``) into memory and hands every sub-file out as a
-``BufferFile`` — whose constructor wraps the mapped bytes in ``io.BytesIO``, and that *copies*
-them onto the heap. At 100,000 listings that is about 250 MB per searching process, for bytes the
-operating system already holds in its page cache and shares between processes. ``MappedFile``
-gives ``StructFile`` the same ``read`` / ``seek`` / ``tell`` over the memoryview, copying only the
-bytes actually read. :func:`install` swaps it in once, before any index is opened.
+Whoosh maps each compound segment into memory and hands every part out as a ``BufferFile`` —
+whose constructor wraps the mapped bytes in ``io.BytesIO``, and that *copies* them onto the heap.
+At 100,000 listings that is about 250 MB per searching process, for bytes the operating system
+already holds in its page cache and shares between processes. Unmapped (``PORTAL_SEARCH_MMAP=0``),
+each part is a Python ``SubFile`` whose every read is a Python call and a system call, and Whoosh
+reads posting-block headers with ``pickle.load``, a few bytes at a time.
+
+Here both kinds of part are a byte range seen through ``io.BufferedReader``: small reads are
+answered from C, and only the bytes read are copied. :func:`install` swaps this in once, before
+any index is opened.
 """
 
 from __future__ import annotations
@@ -16,88 +20,24 @@ import os
 from whoosh.filedb import compound, structfile
 from whoosh.filedb.filestore import StorageError
 
-
-class MappedFile:
-    """A read-only file object over a buffer (a memoryview of the map); no copy is made."""
-
-    __slots__ = ("_buf", "_pos")
-
-    def __init__(self, buf):
-        self._buf = memoryview(buf)
-        self._pos = 0
-
-    def read(self, size: int = -1) -> bytes:
-        start = self._pos
-        end = len(self._buf) if size is None or size < 0 else min(start + size, len(self._buf))
-        self._pos = max(start, end)
-        return bytes(self._buf[start:end])
-
-    def readline(self, size: int = -1) -> bytes:
-        start = self._pos
-        end = len(self._buf) if size is None or size < 0 else min(start + size, len(self._buf))
-        cursor = start
-        while cursor < end:  # only pickles call this, on short lines: look a little at a time
-            found = bytes(self._buf[cursor:min(cursor + 256, end)]).find(b"\n")
-            if found >= 0:
-                end = cursor + found + 1
-                break
-            cursor += 256
-        self._pos = max(start, end)
-        return bytes(self._buf[start:end])
-
-    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: len(self._buf)}[whence]
-        self._pos = max(0, base + offset)
-        return self._pos
-
-    def tell(self) -> int:
-        return self._pos
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def writable(self) -> bool:
-        return False
-
-    def flush(self) -> None:
-        pass
-
-    def close(self) -> None:
-        self._buf = memoryview(b"")
+BUFFER_SIZE = 8192
 
 
-def _buffer_file_init(self, buf, name=None, onclose=None):
-    self._buf = buf
-    self._name = name
-    self.file = MappedFile(buf)
-    self.onclose = onclose
-    self.is_real = False
-    self.is_closed = False
+class _Range(io.RawIOBase):
+    """A read-only byte range as a raw stream; subclasses say where the bytes come from."""
 
-
-def install() -> None:
-    """Make Whoosh's ``BufferFile`` read through :class:`MappedFile` (idempotent)."""
-    structfile.BufferFile.__init__ = _buffer_file_init
-
-
-class _SubRange(io.RawIOBase):
-    """A byte range of a shared file as a raw stream, for ``io.BufferedReader``: Whoosh reads a
-    posting block's header with ``pickle.load``, which asks for a few bytes at a time, and the
-    buffered reader answers those from C instead of one Python call and one system call each."""
-
-    def __init__(self, file, offset: int, length: int):
+    def __init__(self, length: int):
         super().__init__()
-        self._file, self._offset, self._length, self._pos = file, offset, length, 0
+        self._length, self._pos = length, 0
+
+    def _read_at(self, position: int, size: int) -> bytes:
+        raise NotImplementedError
 
     def readinto(self, buffer) -> int:
         size = min(len(buffer), self._length - self._pos)
         if size <= 0:
             return 0
-        self._file.seek(self._offset + self._pos)
-        data = self._file.read(size)
+        data = self._read_at(self._pos, size)
         buffer[: len(data)] = data
         self._pos += len(data)
         return len(data)
@@ -117,6 +57,38 @@ class _SubRange(io.RawIOBase):
         return True
 
 
+class _BufferRange(_Range):
+    """A memoryview (of the map)."""
+
+    def __init__(self, buf):
+        self._view = memoryview(buf)
+        super().__init__(len(self._view))
+
+    def _read_at(self, position: int, size: int) -> bytes:
+        return self._view[position : position + size]
+
+
+class _FileRange(_Range):
+    """A range of a shared file: seek before every read, as Whoosh's ``SubFile`` does."""
+
+    def __init__(self, file, offset: int, length: int):
+        super().__init__(length)
+        self._file, self._offset = file, offset
+
+    def _read_at(self, position: int, size: int) -> bytes:
+        self._file.seek(self._offset + position)
+        return self._file.read(size)
+
+
+def _buffer_file_init(self, buf, name=None, onclose=None):
+    self._buf = buf
+    self._name = name
+    self.file = io.BufferedReader(_BufferRange(buf), buffer_size=BUFFER_SIZE)
+    self.onclose = onclose
+    self.is_real = False
+    self.is_closed = False
+
+
 def _open_compound_part(self, name, *args, **kwargs):
     if self.is_closed:
         raise StorageError("Storage was closed")
@@ -124,9 +96,11 @@ def _open_compound_part(self, name, *args, **kwargs):
     if self._source:  # memory-mapped
         return structfile.BufferFile(memoryview(self._source)[offset : offset + length], name=name)
     raw = self._file.file if isinstance(self._file, structfile.StructFile) else self._file
-    return structfile.StructFile(io.BufferedReader(_SubRange(raw, offset, length), buffer_size=8192), name=name)
+    return structfile.StructFile(io.BufferedReader(_FileRange(raw, offset, length), buffer_size=BUFFER_SIZE),
+                                 name=name)
 
 
-def install_buffered_parts() -> None:
-    """Read the parts of an unmapped compound segment through a buffered reader (idempotent)."""
+def install() -> None:
+    """Make Whoosh read compound segment parts through :class:`_Range` streams (idempotent)."""
+    structfile.BufferFile.__init__ = _buffer_file_init
     compound.CompoundStorage.open_file = _open_compound_part

@@ -127,33 +127,29 @@ class Leaf:
         """Raw values of a sortable column by document number: float64 for numbers and dates,
         bytes for identifiers."""
         with self.lock:
-            found = self._columns.get(name)
-            if found is None:
-                if reader.has_column(name):
-                    values = list(reader.column_reader(name, translate=False))
-                    # Dates are 100 ns ticks, and a missing one is the column's largest value:
-                    # float64 keeps their order (to within 2 µs) without overflowing.
-                    kind = np.bytes_ if values and isinstance(values[0], bytes) else np.float64
-                    found = np.array(values, dtype=kind) if values else np.zeros(0, dtype=kind)
-                else:
-                    found = np.zeros(self.doc_count, dtype=np.float64)
-                self._columns[name] = found
-            return found
+            return self._column(reader, name)
+
+    def _column(self, reader: IndexReader, name: str) -> np.ndarray:  # self.lock held
+        found = self._columns.get(name)
+        if found is None:
+            if reader.has_column(name):
+                values = list(reader.column_reader(name, translate=False))
+                # Dates are 100 ns ticks, and a missing one is the column's largest value:
+                # float64 keeps their order (to within 2 µs) without overflowing.
+                kind = np.bytes_ if values and isinstance(values[0], bytes) else np.float64
+                found = np.array(values, dtype=kind) if values else np.zeros(0, dtype=kind)
+            else:
+                found = np.zeros(self.doc_count, dtype=np.float64)
+            self._columns[name] = found
+        return found
 
     def numeric_ids(self, reader: IndexReader) -> np.ndarray | None:
         """Each document's ``doc_id`` as an integer, or None if some id is not a number."""
         with self.lock:
             if "numeric_ids" not in self._columns:
-                ids = self._columns.get("doc_id")
-                if ids is None:
-                    ids = self._columns["doc_id"] = np.array(list(reader.column_reader("doc_id", translate=False)),
-                                                             dtype=np.bytes_)
-                try:
-                    numbers = np.array([int(i) if i.isdigit() and len(i) < 18 else -1 for i in ids.tolist()],
-                                       dtype=np.int64)
-                    self._columns["numeric_ids"] = None if (numbers < 0).any() else numbers
-                except ValueError:
-                    self._columns["numeric_ids"] = None
+                ids = self._column(reader, "doc_id").tolist()
+                numeric = all(i.isdigit() and len(i) < 18 for i in ids)
+                self._columns["numeric_ids"] = np.array([int(i) for i in ids], dtype=np.int64) if numeric else None
             return self._columns["numeric_ids"]
 
     def facet_values(self, reader: IndexReader) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:

@@ -97,17 +97,25 @@ def test_only_offered_modes(client, auth, app, listing, sme_user):
     assert count(app, LicenceRequest) == 0
 
 
-def test_no_exclusive_request_under_an_open_licence(client, auth, app, make, centre, centre_staff, sme_user):
+@pytest.mark.parametrize(("mode", "locale", "refusal"), [
+    ("exclusive", "zh_CN", "独占许可"),
+    ("sole", "en", "no sole licence may be granted"),
+])
+def test_no_exclusive_or_sole_request_under_an_open_licence(client, auth, app, make, centre, centre_staff,
+                                                             sme_user, mode, locale, refusal):
     patent = make.patent(centre)
-    listing = make.listing(centre, [patent], modes=("ordinary", "exclusive"))
+    listing = make.listing(centre, [patent], modes=("ordinary", mode))
     auth.login(centre_staff.email)
     post(client, f"/manage/patents/{patent.id}/open-licence", {
         "fee_method": "lump_sum", "fee_amount_yuan": "10000", "term_end": "2030-01-01",
         "announced_on": "2025-01-01"})
     auth.logout()
     auth.login(sme_user.email)
-    response = file(client, listing.id, mode="exclusive")
-    assert response.status_code == 400 and "独占许可" in response.get_data(as_text=True)
+    if locale == "en":
+        english(client)
+    response = file(client, listing.id, mode=mode)
+    assert response.status_code == 400 and refusal in response.get_data(as_text=True)
+    assert count(app, LicenceRequest) == 0
     assert file(client, listing.id, mode="ordinary").status_code == 302
 
 
@@ -300,20 +308,3 @@ def test_concluded_listing_takes_no_requests(client, auth, app, listing, sme_use
         assert refused.value.message == "This listing is no longer open to requests."
         db.session.rollback()
     assert count(app, LicenceRequest) == 0
-
-
-def test_no_sole_request_under_an_open_licence(client, auth, app, make, centre, centre_staff, sme_user):
-    patent = make.patent(centre)
-    listing = make.listing(centre, [patent], modes=("ordinary", "sole"))
-    auth.login(centre_staff.email)
-    post(client, f"/manage/patents/{patent.id}/open-licence", {
-        "fee_method": "lump_sum", "fee_amount_yuan": "10000", "term_end": "2030-01-01",
-        "announced_on": "2025-01-01"})
-    auth.logout()
-    auth.login(sme_user.email)
-    english(client)
-    response = file(client, listing.id, mode="sole")
-    assert response.status_code == 400
-    assert "no sole licence may be granted" in response.get_data(as_text=True)
-    assert count(app, LicenceRequest) == 0
-    assert file(client, listing.id, mode="ordinary").status_code == 302
