@@ -5,13 +5,19 @@ from __future__ import annotations
 from flask import Blueprint, abort, request
 
 from portal.extensions import csrf, db
-from portal.listings.queries import ListingFilters, published_listings
-from portal.listings.search import SORTS, run_search
+from portal.listings import items
+from portal.listings.queries import ListingFilters, apply_filters
+from portal.listings.search import SORTS, search_index
 from portal.listings.serialize import listing_to_dict
 from portal.models import Listing
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # read-only; token-authenticated writes come with the exchange API
+
+
+@bp.record_once
+def configure(state) -> None:
+    items.init_app(state.app)
 
 
 @bp.get("/listings")
@@ -28,17 +34,19 @@ def listings():
     if filters.errors:
         return {"error": " ".join(filters.errors), "status": 400}, 400
     if "q" in request.args:
-        hits = run_search(request.args["q"][:500], filters, sort)
+        hits = search_index(request.args["q"][:500], filters, sort)
         return {
-            "items": [{**listing_to_dict(x), "highlight": str(hits.highlights.get(x.id, ""))} for x in hits.listings],
+            "items": [{**item, "highlight": str(hits.highlights.get(item["id"], ""))}
+                      for item in items.published_items(hits.ids)],
             "page": hits.page, "per_page": hits.per_page, "total": hits.total, "pages": hits.pages,
             "facets": {name: [{"value": v, "count": c} for v, c in counts] for name, counts in hits.facets.items()},
             "suggestion": hits.suggestion,
         }
-    page = db.paginate(published_listings(filters), page=filters.page, per_page=filters.per_page,
-                       error_out=False)
+    ids = apply_filters(db.select(Listing.id).where(Listing.status == "published"), filters)
+    page = db.paginate(ids.order_by(Listing.published_at.desc(), Listing.id.desc()), page=filters.page,
+                       per_page=filters.per_page, error_out=False)
     return {
-        "items": [listing_to_dict(listing) for listing in page.items],
+        "items": items.published_items(page.items),
         "page": page.page,
         "per_page": page.per_page,
         "total": page.total,

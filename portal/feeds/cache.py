@@ -30,10 +30,8 @@ workers that each built a feed send the same ``ETag`` and ``Last-Modified``.
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -42,6 +40,9 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import SearchChange
+from portal.statecache import StateCache
+
+FeedCache = StateCache  # rendered feeds by key, valid while their state token is unchanged
 
 
 @dataclass(frozen=True)
@@ -86,48 +87,6 @@ class IndexMark:
             # Racing threads may both read: harmless, the id only grows.
             self._value, self._read_at = self.read(), now
         return self._value
-
-
-class FeedCache:
-    """Rendered feeds by key, valid while their state token is unchanged (see the module doc)."""
-
-    def __init__(self, size: int = 256, max_seconds: float | None = 3600,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.size = size
-        self.max_seconds = max_seconds
-        self.clock = clock
-        self.hits = 0
-        self.builds = 0
-        self._entries: OrderedDict[Hashable, tuple[Hashable, float, RenderedFeed]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, state: Hashable, build: Callable[[], RenderedFeed]) -> RenderedFeed:
-        """The cached feed for ``key`` if it was built under ``state``, else ``build()`` it.
-
-        ``build`` runs outside the lock: two threads missing together both build (same bytes),
-        rather than one waiting on the other's database queries.
-        """
-        now = self.clock()
-        with self._lock:
-            item = self._entries.get(key)
-            if item is not None and item[0] == state and (
-                    self.max_seconds is None or now - item[1] < self.max_seconds):
-                self._entries.move_to_end(key)
-                self.hits += 1
-                return item[2]
-        feed = build()
-        with self._lock:
-            self.builds += 1
-            if self.size > 0:
-                self._entries[key] = (state, now, feed)
-                self._entries.move_to_end(key)
-                while len(self._entries) > self.size:
-                    self._entries.popitem(last=False)
-        return feed
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
 
 
 def feed_response(feed: RenderedFeed, max_age: int) -> Response:

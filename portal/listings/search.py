@@ -6,7 +6,7 @@ published is dropped, so a lagging index never shows a withdrawn listing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Blueprint, render_template, request
 from markupsafe import Markup
@@ -23,13 +23,14 @@ SORTS = ("relevance", "newest", "expiry")
 
 @dataclass
 class Hits:
-    listings: list[Listing]
+    ids: list[int]  # in rank order, as the index has them (the database decides what is shown)
     total: int
     page: int
     per_page: int
     facets: dict[str, list[tuple[str, int]]]
     highlights: dict[int, Markup]
     suggestion: str | None
+    listings: list[Listing] = field(default_factory=list)  # the published ones, by rank (run_search)
 
     @property
     def pages(self) -> int:
@@ -42,19 +43,26 @@ def search_filters(f: ListingFilters) -> dict[str, object]:
     return {k: v for k, v in values.items() if v is not None}
 
 
-def run_search(q: str, f: ListingFilters, sort: str = "relevance") -> Hits:
+def search_index(q: str, f: ListingFilters, sort: str = "relevance") -> Hits:
+    """The index's answer: ranked ids, facet counts, snippets and the suggestion."""
     result = get_index().search(SearchQuery(text=q, filters=search_filters(f), sort=sort,
                                             page=f.page, per_page=f.per_page))
-    ids = [int(i) for i in result.ids]
-    rows = {row.id: row for row in db.session.scalars(with_details(
-        db.select(Listing).where(Listing.id.in_(ids), Listing.status == "published")))}
-    listings = [rows[i] for i in ids if i in rows]
     # Snippets are escaped HTML with <mark> tags, built by search/highlight.py.
     highlights = {int(k): Markup(v) for k, v in result.highlights.items()}  # noqa: S704
     facets = dict(result.facets)
     # "Open licence" is a yes-only filter; the count of listings without one is noise.
     facets["open_licence"] = [(v, c) for v, c in facets.get("open_licence", []) if v == "yes"]
-    return Hits(listings, result.total, result.page, result.per_page, facets, highlights, result.suggestion)
+    return Hits([int(i) for i in result.ids], result.total, result.page, result.per_page, facets, highlights,
+                result.suggestion)
+
+
+def run_search(q: str, f: ListingFilters, sort: str = "relevance") -> Hits:
+    """``search_index`` with the hits loaded in rank order, keeping only what is still published."""
+    hits = search_index(q, f, sort)
+    rows = {row.id: row for row in db.session.scalars(with_details(
+        db.select(Listing).where(Listing.id.in_(hits.ids), Listing.status == "published")))}
+    hits.listings = [rows[i] for i in hits.ids if i in rows]
+    return hits
 
 
 @bp.get("/search")

@@ -43,9 +43,19 @@ def patent_to_dict(p: Patent) -> dict:
 
 
 def listing_to_dict(listing: Listing) -> dict:
+    return with_url(listing_data(listing))
+
+
+def with_url(data: dict) -> dict:
+    """``data`` with the listing's address on this host, after its id."""
+    listing_id = data["id"]
+    return {"id": listing_id, "url": url_for("listings.detail", listing_id=listing_id, _external=True), **data}
+
+
+def listing_data(listing: Listing) -> dict:
+    """Everything the API says of a listing but its address (which depends on the host asked)."""
     return {
         "id": listing.id,
-        "url": url_for("listings.detail", listing_id=listing.id, _external=True),
         "title": listing.title,
         "centre": {"code": listing.centre.code, "name": listing.centre.name_zh, "name_en": listing.centre.name_en},
         "modes": listing.modes,

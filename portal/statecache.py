@@ -1,0 +1,69 @@
+"""A per-process LRU of values that stay valid while a *state* read from the database is unchanged.
+
+The feeds keep rendered feeds in one (``portal.feeds.cache``), keyed by the feed's filters and
+valid under the change log's state token; the API keeps serialised listings in one
+(``portal.listings.items``), each valid under its own listing's state. A value older than
+``max_seconds`` is rebuilt whatever its state, which bounds what changes outside the state (a
+row edited straight in the database) can leave behind.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+_MISSING = object()
+
+
+class StateCache:
+    """Values by key, each valid while the state it was built under is unchanged."""
+
+    def __init__(self, size: int = 256, max_seconds: float | None = 3600,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.size = size
+        self.max_seconds = max_seconds
+        self.clock = clock
+        self.hits = 0
+        self.builds = 0
+        self._entries: OrderedDict[Hashable, tuple[Hashable, float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def lookup(self, key: Hashable, state: Hashable, default: Any = None) -> Any:
+        """The value cached for ``key`` if it was built under ``state`` (and is young enough)."""
+        now = self.clock()
+        with self._lock:
+            item = self._entries.get(key)
+            if item is not None and item[0] == state and (
+                    self.max_seconds is None or now - item[1] < self.max_seconds):
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return item[2]
+        return default
+
+    def put(self, key: Hashable, state: Hashable, value: Any) -> None:
+        with self._lock:
+            self.builds += 1
+            if self.size > 0:
+                self._entries[key] = (state, self.clock(), value)
+                self._entries.move_to_end(key)
+                while len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+
+    def get(self, key: Hashable, state: Hashable, build: Callable[[], Any]) -> Any:
+        """The cached value for ``key`` if it was built under ``state``, else ``build()`` it.
+
+        ``build`` runs outside the lock: two threads missing together both build (the same
+        value), rather than one waiting on the other's database queries.
+        """
+        value = self.lookup(key, state, _MISSING)
+        if value is _MISSING:
+            value = build()
+            self.put(key, state, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
