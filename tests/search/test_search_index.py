@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from search_testkit import make_doc, upserts
+from search_testkit import index_with, make_doc, upserts
 
 from search import (
     Change,
@@ -328,3 +328,29 @@ def test_old_searchers_and_their_views_are_freed(tmp_path):
         views.append(weakref.ref(index._local.searcher[1]._portal_view))
     gc.collect()
     assert [ref() is not None for ref in views] == [False] * 5 + [True]
+
+
+def test_bulk_segments_read_the_same_as_the_writers(tmp_path):
+    """A rebuild writes segments itself (search/bulk.py: blocks of 1,024 postings, arrays pickled as
+    raw bytes); the change-log writer goes through Whoosh. Both must answer every query alike,
+    through our engine and through Whoosh's own matchers, across many blocks of one term."""
+    from whoosh import query as wq
+
+    words = ["支架", "导管", "内窥镜", "超声", "CT", "抗体", "缝合", "康复"]
+    docs = [make_doc(str(n), f"{words[n % 8]}{words[n % 5]}系统", f"一种{words[n % 3]}装置，第{n}号。" * (1 + n % 4),
+                     centre=f"C{n % 7}", kind=["invention", "utility_model"][n % 2:n % 2 + 1],
+                     ipc=[f"A61B {n % 20}/00"], open_licence=n % 11 == 0) for n in range(2600)]
+    built = SearchIndex(tmp_path / "bulk")
+    built.rebuild(docs, last_id=len(docs))
+    applied = index_with(tmp_path / "applied", docs)
+    for text in ["支架", "导管 超声", "一种内窥镜装置", "CT 抗体", "A61B", "A61B 7/00", "缝合 康复 支架", ""]:
+        for sort in ("relevance", "newest"):
+            request = SearchQuery(text, sort=sort, per_page=50, filters={"centre": "C3"} if "CT" in text else {})
+            a, b = built.search(request), applied.search(request)
+            assert (a.ids, a.total, a.facets) == (b.ids, b.total, b.facets), (text, sort)
+    with built._searcher() as mine, applied._searcher() as theirs:
+        for q in (wq.Term("title", "支架"), wq.Term("body", "装置"), wq.Term("centre", "C3")):
+            found = {mine.stored_fields(d)["doc_id"] for d in q.docs(mine)}
+            assert found == {theirs.stored_fields(d)["doc_id"] for d in q.docs(theirs)} and len(found) > 300
+            ranked = [(h["doc_id"], round(h.score, 4)) for h in mine.search(q, limit=20)]
+            assert ranked == [(h["doc_id"], round(h.score, 4)) for h in theirs.search(q, limit=20)]
