@@ -7,9 +7,9 @@ listing has ~380 postings (jieba words, CJK bigrams with positions, facets), so 
 took half an hour. Here a segment is built instead from in-memory postings lists (term → ids,
 weights, encoded values), written block by block through Whoosh's own codec objects — in larger
 blocks that read faster (``_BlockWriter``), which Whoosh reads like its own (the tests compare
-the answers of both) — at a fraction of the cost. Documents are analysed and written by worker processes, each producing its
-own segments; the caller lists them all in one table of contents, which makes the new
-generation visible in a single commit.
+the answers of both) — at a fraction of the cost. Documents are analysed and written by
+worker processes, each producing its own segments; the caller lists them all in one table of
+contents, which makes the new generation visible in a single commit.
 
 Only for a fresh generation that nobody else writes to: there are no deletions to honour and no
 existing segments to merge.

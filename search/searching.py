@@ -120,6 +120,7 @@ def run_search(searcher: Searcher, request: SearchQuery) -> SearchResult:
     # Nothing matched every query word (tiers 0 and 1 are empty): some word may be misspelt.
     if not parsed.empty and not tiers[0].any() and not tiers[1].any():
         suggestion = suggest(searcher, parsed.text)
+    view.release_pages()
     return SearchResult(ids, total, facets, highlights, suggestion, page, per_page)
 
 

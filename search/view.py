@@ -16,6 +16,8 @@ matters (the whole-phrase tier) the caller checks the candidate's text.
 
 from __future__ import annotations
 
+import contextlib
+import mmap
 import threading
 import weakref
 from collections import OrderedDict
@@ -205,6 +207,12 @@ class Part:
 
     def __init__(self, leaf: Leaf, reader: IndexReader, offset: int):
         self.leaf, self.reader, self.offset = leaf, reader, offset
+        storage = getattr(reader, "_storage", None)  # a compound segment: its map, when mapped
+        source = getattr(getattr(storage, "a", storage), "_source", None)
+        self.map = source if isinstance(source, mmap.mmap) else None
+
+
+_DONTNEED = getattr(mmap, "MADV_DONTNEED", None)
 
 
 class View:
@@ -230,6 +238,20 @@ class View:
         self._cache: OrderedDict[object, Docs] = OrderedDict()
         self._arrays: dict[object, np.ndarray] = {}
         self._lock = threading.Lock()
+
+    def release_pages(self) -> None:
+        """Drop this process's mappings of the segments' pages (``MADV_DONTNEED``).
+
+        A mapped page read once stays in the process's resident set, though the postings were
+        copied into arrays and the page lives on in the shared page cache: at 100,000 listings
+        that was 175 MB per worker. After a search nothing needs them mapped; a later read maps
+        a page again from the cache (a minor fault, no disk read)."""
+        if _DONTNEED is None:
+            return
+        for part in self.parts:
+            if part.map is not None and not part.map.closed:
+                with contextlib.suppress(OSError, ValueError):  # closed meanwhile: nothing to drop
+                    part.map.madvise(_DONTNEED)
 
     # -- sets ----------------------------------------------------------------------------------
 

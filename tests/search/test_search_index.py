@@ -354,3 +354,25 @@ def test_bulk_segments_read_the_same_as_the_writers(tmp_path):
             assert found == {theirs.stored_fields(d)["doc_id"] for d in q.docs(theirs)} and len(found) > 300
             ranked = [(h["doc_id"], round(h.score, 4)) for h in mine.search(q, limit=20)]
             assert ranked == [(h["doc_id"], round(h.score, 4)) for h in theirs.search(q, limit=20)]
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="reads Linux's /proc/self/smaps")
+def test_a_search_leaves_no_segment_pages_in_the_resident_set(tmp_path):
+    """Mapped segment pages read during a search are dropped from the process afterwards (they
+    stay in the shared page cache): a worker's resident memory does not grow with the index."""
+    index = index_with(tmp_path / "ix", [make_doc(str(n), f"支架{n}", "一种可降解支架。" * 50) for n in range(300)])
+
+    def resident_kb() -> int:
+        total, mine = 0, False
+        for line in Path("/proc/self/smaps").read_text().splitlines():
+            if line[:1].isdigit() or line[:1] in "abcdef":  # a mapping's header line
+                mine = str(tmp_path) in line
+            elif mine and line.startswith("Rss:"):
+                total += int(line.split()[1])
+        return total
+
+    result = index.search(SearchQuery("可降解支架", per_page=50))
+    assert result.total == 300 and result.highlights
+    mapped = [part.map for part in index._searcher()._portal_view.parts if part.map is not None]
+    assert mapped, "segments are memory-mapped by default"
+    assert resident_kb() == 0
