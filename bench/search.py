@@ -577,6 +577,33 @@ def load(port: int, paths: list[str], seconds: int, connections: int) -> tuple[f
     return sum(counts) / (time.monotonic() - started), sum(counts), sum(bad)
 
 
+def each_once(port: int, paths: list[str], connections: int) -> int:
+    """Request every path once, over ``connections`` keep-alive connections; the count served."""
+    queue = list(reversed(paths))
+    lock, served = threading.Lock(), [0]
+
+    def run() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while True:
+            with lock:
+                if not queue:
+                    break
+                path = queue.pop()
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            with lock:
+                served[0] += response.status == 200
+        conn.close()
+
+    threads = [threading.Thread(target=run) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return served[0]
+
+
 def api_bench(workdir: Path, pairs: list[tuple[str, dict]], seconds: int, connections: int, rounds: int = 2) -> dict:
     search_paths = ["/api/v1/listings?" + urllib.parse.urlencode(
         {"q": text, **{("open" if k == "open_licence" else k): ("1" if v is True else v) for k, v in f.items()}})
@@ -586,6 +613,15 @@ def api_bench(workdir: Path, pairs: list[tuple[str, dict]], seconds: int, connec
         workers = workers_of(process.pid)
         for path in search_paths[:20]:  # every worker opens its searcher before measuring
             assert get(port, path)[0] == 200, path
+        # The first pass over the queries: every worker still reads each term's postings from
+        # disk and loads each listing it has not served. Reported apart; the rounds measure the
+        # steady state of long-lived workers, once each has seen the queries (two passes).
+        cpu, started = cpu_of(workers), time.monotonic()
+        warm = 0
+        for _ in range(2):
+            warm += each_once(port, search_paths, connections)
+        first_pass = {"requests": warm, "rps": round(warm / (time.monotonic() - started), 1),
+                      "worker_cpu_ms_per_request": round((cpu_of(workers) - cpu) / max(warm, 1) * 1000, 2)}
         results: dict[str, list[tuple[float, float]]] = {"search": [], "hello": []}
         failures = 0
         for _ in range(rounds):
@@ -598,6 +634,7 @@ def api_bench(workdir: Path, pairs: list[tuple[str, dict]], seconds: int, connec
                       "worker_cpu_ms_per_request": round(statistics.median(c for _, c in rows), 2)}
                for name, rows in results.items()}
         out["search"]["rps_if_2_idle_cores"] = round(2000 / out["search"]["worker_cpu_ms_per_request"], 1)
+        out["search_first_two_passes"] = first_pass
         out["failures"] = failures
         out["worker_peak_rss_mb"] = [peak_rss_mb(pid) for pid in workers]
         client = "wrk -t1" if shutil.which("wrk") else "python threads"

@@ -1,11 +1,14 @@
 """Facet counts over a result set.
 
 Each segment's facet postings are read once and cached with the segment (see :mod:`search.view`)
-as parallel (document, value) arrays; counting a result set is one ``bincount`` per facet and
-segment. Deleted documents are never in a result set, so they are never counted.
+as parallel (document, value) arrays, joined per searcher into rows by document; counting a
+result set gathers its rows and is one ``bincount`` per facet. Deleted documents are never in a
+result set, so they are never counted.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from .schema import FACETS
 from .view import Docs, View
@@ -24,12 +27,14 @@ def count(view: View, matched: Docs, base: Docs, chosen: dict[str, Docs]) -> dic
     offer its alternatives ("RJ 12, ZS 7") instead of only the value already chosen.
     """
     result = {}
+    hits = np.flatnonzero(matched)  # shared by every facet not filtered on
     for name in FACETS:
-        docs = matched
         if name in chosen:
             docs = base
             for other, allowed in chosen.items():
                 if other != name:
                     docs = docs & allowed
-        result[name] = _ranked(view.facet_counts(name, docs)) if docs.any() else []
+            result[name] = _ranked(view.facet_counts(name, docs))
+        else:
+            result[name] = _ranked(view.facet_counts(name, matched, hits))
     return result

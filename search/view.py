@@ -34,6 +34,7 @@ from .schema import FACETS, META_ID
 POSTINGS_BUDGET = 6_000_000  # postings cached per process (8 bytes each: ~48 MB at most)
 TERM_SETS_BUDGET = 256  # boolean term sets kept per searcher (one byte per document each)
 BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults
+SPARSE_RATIO = 16  # score by looking candidates up when postings outnumber them this many times
 
 Docs = np.ndarray  # a boolean array over the searcher's document numbers
 
@@ -349,8 +350,12 @@ class View:
         """BM25F scores of every document for the terms of ``q`` (summed over an OR, as Whoosh
         does), counted only for the candidates; others score 0."""
         scores = np.zeros(self.size, dtype=np.float64)
-        if not candidates.any():
+        chosen = np.flatnonzero(candidates)
+        if not len(chosen):
             return scores
+        # Each part's candidates as its own document numbers (sorted), for the sparse path below.
+        bounds = np.searchsorted(chosen, [part.offset for part in self.parts] + [self.size])
+        local = [chosen[bounds[i]:bounds[i + 1]] - part.offset for i, part in enumerate(self.parts)]
         for fieldname, tbytes, boost, constant in self._scored_terms(q, 1.0):
             if fieldname not in self.schema:
                 continue
@@ -361,21 +366,26 @@ class View:
                 avg = self.searcher.avg_field_length(fieldname) or 1
                 norm_k = BM25_K1 * (1 - BM25_B)
                 per_length = BM25_K1 * BM25_B / avg
-            for part in self.parts:
+            for part, mine in zip(self.parts, local, strict=True):
                 ids, weights = part.leaf.postings(part.reader, fieldname, tbytes)
-                if not len(ids):
+                if not len(ids) or not len(mine):
                     continue
-                where = ids + part.offset
-                mask = candidates[where]
-                if not mask.any():
+                if len(mine) * SPARSE_RATIO < len(ids):
+                    # Few candidates, a long posting list: look each candidate up (ids are sorted).
+                    at = np.minimum(np.searchsorted(ids, mine), len(ids) - 1)
+                    mask = at[ids[at] == mine]
+                else:
+                    mask = np.flatnonzero(candidates[ids + part.offset])
+                if not len(mask):
                     continue
-                where = where[mask]
+                docs = ids[mask]
                 if scorable:
                     weight = weights[mask].astype(np.float64)
-                    lengths = part.leaf.lengths(part.reader, fieldname)[ids[mask]]
-                    scores[where] += boost * idf * (weight * (BM25_K1 + 1)) / (weight + norm_k + per_length * lengths)
+                    lengths = part.leaf.lengths(part.reader, fieldname)[docs]
+                    scores[docs + part.offset] += (boost * idf * (weight * (BM25_K1 + 1))
+                                                   / (weight + norm_k + per_length * lengths))
                 else:
-                    scores[where] += boost
+                    scores[docs + part.offset] += boost
         return scores
 
     def _scored_terms(self, q: wq.Query, boost: float) -> Iterable[tuple[str, bytes, float, bool]]:
@@ -425,22 +435,35 @@ class View:
                 self._arrays["tie"] = found
         return found
 
-    def facet_counts(self, name: str, docs: Docs) -> dict[str, int]:
-        """How many of ``docs`` carry each value of facet ``name``."""
-        values, owners, codes = self._facet(name)
+    def facet_counts(self, name: str, docs: Docs, hits: np.ndarray | None = None) -> dict[str, int]:
+        """How many of ``docs`` carry each value of facet ``name`` (``hits``: ``docs``' document
+        numbers, if the caller has them)."""
+        values, indptr, codes = self._facet(name)
         if not values:
             return {}
-        counts = np.bincount(codes[docs[owners]], minlength=len(values))
+        hits = np.flatnonzero(docs) if hits is None else hits
+        # Gather the value codes of the hits' rows: O(hits), not O(every posting of the facet).
+        starts = indptr[hits]
+        lengths = indptr[hits + 1] - starts
+        total = int(lengths.sum())
+        if not total:
+            return {}
+        if total == len(hits):  # one value each (centre, field, …): no ragged rows to gather
+            picked = codes[starts]
+        else:
+            firsts = np.cumsum(lengths) - lengths  # where each hit's row begins in the output
+            picked = codes[np.repeat(starts - firsts, lengths) + np.arange(total)]
+        counts = np.bincount(picked, minlength=len(values))
         return {values[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist()}
 
     def _facet(self, name: str) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """Facet ``name`` over the whole searcher: its values, and (global document, value index)
-        pairs — the segments' cached pairs joined once per searcher."""
+        """Facet ``name`` over the whole searcher, as rows by document: its values, ``indptr``
+        (document d's value codes are ``codes[indptr[d]:indptr[d + 1]]``) and the codes — built
+        once per searcher from the segments' cached (document, value) pairs."""
         key = ("facet", name)
         with self._lock:
             found = self._arrays.get(key)
         if found is None:
-            values: list[str] = []
             index: dict[str, int] = {}
             owners, codes = [], []
             for part in self.parts:
@@ -448,9 +471,12 @@ class View:
                 mapping = np.array([index.setdefault(v, len(index)) for v in part_values] or [0], dtype=np.int32)
                 owners.append(part_owners + part.offset)
                 codes.append(mapping[part_codes] if len(part_codes) else part_codes)
-            values = list(index)
-            found = (values, np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64),
-                     np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32))
+            owner = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
+            code = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
+            order = np.argsort(owner, kind="stable")
+            indptr = np.zeros(self.size + 1, dtype=np.int64)
+            np.cumsum(np.bincount(owner, minlength=self.size)[: self.size], out=indptr[1:])
+            found = (list(index), indptr, code[order])
             with self._lock:
                 self._arrays[key] = found
         return found

@@ -376,3 +376,26 @@ def test_a_search_leaves_no_segment_pages_in_the_resident_set(tmp_path):
     mapped = [part.map for part in index._searcher()._portal_view.parts if part.map is not None]
     assert mapped, "segments are memory-mapped by default"
     assert resident_kb() == 0
+
+
+def test_scores_are_the_same_whether_candidates_are_looked_up_or_gathered(tmp_path, monkeypatch):
+    """BM25 gathers the candidates' postings one of two ways, chosen by their counts; both must
+    give the same score to every document."""
+    import numpy as np
+    from whoosh import query as wq
+
+    import search.view
+
+    docs = [make_doc(str(n), f"{'支架' if n % 3 else '导管'}系统", "一种可降解支架。" * (1 + n % 5),
+                     centre=f"C{n % 9}") for n in range(900)]
+    index = SearchIndex(tmp_path / "ix")
+    index.rebuild(docs, last_id=1)
+    view = search.view.view_for(index._searcher())
+    q = wq.Or([wq.Term("title", "支架"), wq.Term("title", "导管"), wq.Term("body", "降解")])
+    for candidates in (view.evaluate(wq.Term("centre", "C4")), view.live()):
+        scores = {}
+        for ratio in (0, 10**9):  # 0: always gather; 10**9: always look up
+            monkeypatch.setattr(search.view, "SPARSE_RATIO", ratio)
+            scores[ratio] = view.score(q, candidates)
+        assert np.count_nonzero(scores[0]) == np.count_nonzero(candidates)
+        assert np.allclose(scores[0], scores[10**9], rtol=0, atol=1e-12)
