@@ -19,7 +19,9 @@ IPC symbols, centres, kinds, modes, fields, open licences, dates) and prints one
   with 2 sync workers, beside a hello-world view served by the same workers (it exists only in
   ``bench_app()`` below), measured with wrk (or a thread pool of keep-alive connections) on
   127.0.0.1, interleaved; also the workers' CPU ms per request, which is what to trust when
-  other processes share the machine, and the workers' peak RSS;
+  other processes share the machine, and the workers' peak RSS. The rounds measure long-lived
+  workers: they run after two passes over the queries (``search_first_two_passes``, reported
+  apart), in which each worker still reads postings from disk and loads listings it has not served;
 * ``publish_to_searchable_ms``: p50 / p95 from the commit that publishes a listing (through the
   listing operations, as the UI does) to the moment the search API returns it, with
   ``flask search apply --follow`` running beside gunicorn (``PORTAL_SEARCH_APPLY_INLINE=0``).
