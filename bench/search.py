@@ -432,7 +432,9 @@ def query_worker(index_dir: str, queries_file: str) -> None:
         samples.append((time.perf_counter() - begin) * 1000)
         empty += not result.ids
         assert result.facets and (not result.ids or result.highlights or not text.strip())
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss across fork and exec, so a child of this
+    # bench (which holds N generated listings) would report the bench's own size.
+    peak = peak_rss_mb(os.getpid())
     print(json.dumps({"first_ms": round(first, 1), "ms": percentiles(samples), "no_hits": empty,
                       "peak_rss_mb": round(peak, 1)}))
 

@@ -4,7 +4,7 @@ pagination, facet counts, highlights and the "did you mean" suggestion.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from whoosh.searching import Searcher
@@ -30,7 +30,9 @@ class SearchQuery:
     facet name (``centre``, ``kind``, ``mode``, ``open_licence``, ``field``, ``ipc_subclass``)
     or ``ipc`` to a value or a list of values (OR within a facet, AND across facets).
     ``sort`` is ``relevance``, ``newest`` (published, latest first) or ``expiry`` (soonest
-    expiry first; listings without one last). ``page`` is 1-based.
+    expiry first; listings without one last). ``page`` is 1-based. With ``correct``, a query
+    that no listing matches word for word, but whose suggested spelling does, is answered for
+    the suggestion (``SearchResult.corrected`` says so); without it, always as typed.
     """
 
     text: str = ""
@@ -38,6 +40,7 @@ class SearchQuery:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    correct: bool = True
 
 
 @dataclass
@@ -47,6 +50,8 @@ class SearchResult:
     ``facets[name]`` lists ``(value, count)`` by count, most first, over all results; a facet
     that is being filtered on is counted as if its own filter were not applied, so the user
     can see the alternatives. ``highlights[doc_id]`` is escaped HTML with ``<mark>`` tags.
+    ``corrected`` is the suggested spelling whose results these are, when the typed query
+    matched no listing word for word (then ``suggestion`` is None).
     """
 
     ids: list[str]
@@ -56,6 +61,7 @@ class SearchResult:
     suggestion: str | None
     page: int = 1
     per_page: int = 20
+    corrected: str | None = None
 
 
 def _clamp(value: object, low: int, high: int, default: int) -> int:
@@ -69,6 +75,23 @@ def _clamp(value: object, low: int, high: int, default: int) -> int:
 def run_search(searcher: Searcher, request: SearchQuery) -> SearchResult:
     """Execute ``request``. Raises ``ValueError`` only for an unknown sort or filter name,
     never for anything in ``request.text``.
+
+    When no listing holds every word of the query and a spelling suggestion exists, the
+    suggestion is searched too; if listings hold every word of *it*, those are the answer
+    (``corrected``), as a search engine shows results for 钙钛矿 to someone who typed 钙太矿.
+    """
+    result, whole = _run(searcher, request)
+    if whole or not result.suggestion or not request.correct:
+        return result
+    fixed, fixed_whole = _run(searcher, replace(request, text=result.suggestion, correct=False))
+    if not fixed_whole:
+        return result
+    fixed.corrected, fixed.suggestion = result.suggestion, None
+    return fixed
+
+
+def _run(searcher: Searcher, request: SearchQuery) -> tuple[SearchResult, bool]:
+    """The result of ``request`` as typed, and whether some listing holds every query word.
 
     Every set is a boolean array computed from cached postings (:mod:`search.view`): the results
     are every document matching any query term (recall first), ordered by tier — tier 0 holds
@@ -118,10 +141,11 @@ def run_search(searcher: Searcher, request: SearchQuery) -> SearchResult:
 
     suggestion = None
     # Nothing matched every query word (tiers 0 and 1 are empty): some word may be misspelt.
-    if not parsed.empty and not tiers[0].any() and not tiers[1].any():
+    whole = parsed.empty or bool(tiers[0].any() or tiers[1].any())
+    if not whole:
         suggestion = suggest(searcher, parsed.text)
     view.release_pages()
-    return SearchResult(ids, total, facets, highlights, suggestion, page, per_page)
+    return SearchResult(ids, total, facets, highlights, suggestion, page, per_page), whole
 
 
 def _rank(view: View, parsed: ParsedQuery, tiers: list[Docs], sort: str, wanted: int, exact: bool) -> list[int]:

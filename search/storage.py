@@ -21,9 +21,10 @@ from .schema import make_schema
 
 POINTER = "CURRENT"
 # Segments are memory-mapped (read through search.mapped, without Whoosh's heap copy), which also
-# closes each segment file as soon as it is mapped. PORTAL_SEARCH_MMAP=0 reads them with buffered
-# file reads instead: less resident memory (mapped pages count in each process's RSS; at 100,000
-# listings 193 MB against about 350 MB) but an open file per segment until its reader is collected.
+# closes each segment file as soon as it is mapped; after each search the process drops its
+# mappings of the pages it read (View.release_pages), so they do not count in its resident memory.
+# PORTAL_SEARCH_MMAP=0 reads them with buffered file reads instead (for systems where mapping is
+# unwelcome), at the cost of an open file per segment until its reader is collected.
 MMAP = os.environ.get("PORTAL_SEARCH_MMAP", "1") == "1"
 PREFIX = "gen-"
 

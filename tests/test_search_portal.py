@@ -140,3 +140,22 @@ def test_rebuild_rows_make_the_same_documents_as_the_models(app, client, auth, m
         rows = [indexing.listing_document(row) for row in published_listings()]
     assert rows == expected and len(rows) == 2
     assert expected[0].open_licence and not expected[1].open_licence
+
+
+def test_a_typo_is_answered_for_its_correction_on_the_page_and_in_the_api(client, make, centre):
+    listing = make.listing(centre, [make.patent(centre, title="一种钙钛矿太阳能电池", abstract="钙钛矿薄膜。")],
+                           title="钙钛矿电池")
+    with client.application.app_context():
+        indexing.apply_pending()
+    answer = client.get("/api/v1/listings", query_string={"q": "钙太矿"}).get_json()
+    assert (answer["corrected"], answer["suggestion"]) == ("钙钛矿", None)
+    assert [item["id"] for item in answer["items"]] == [listing.id]
+    typed = client.get("/api/v1/listings", query_string={"q": "钙太矿", "as_typed": "1"}).get_json()
+    assert (typed["corrected"], typed["suggestion"]) == (None, "钙钛矿")
+
+    page = client.get("/search", query_string={"q": "钙太矿"}).get_data(as_text=True)
+    assert "以下是“钙钛矿”的搜索结果。" in page and "钙钛矿电池" in page
+    assert "仍然搜索“钙太矿”" in page and "as_typed=1" in page
+    page = client.get("/search", query_string={"q": "钙太矿", "as_typed": "1"}).get_data(as_text=True)
+    assert 'id="corrected"' not in page and 'id="suggestion"' in page
+    assert 'name="as_typed" value="1"' in page  # kept when the sort changes

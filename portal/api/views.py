@@ -7,7 +7,7 @@ from flask import Blueprint, abort, request
 from portal.extensions import csrf, db
 from portal.listings import items
 from portal.listings.queries import ListingFilters, apply_filters
-from portal.listings.search import SORTS, search_index
+from portal.listings.search import SORTS, as_typed, search_index
 from portal.listings.serialize import listing_to_dict
 from portal.models import Listing
 
@@ -25,7 +25,8 @@ def listings():
     """Published listings, newest first: ?centre=&field=&kind=&mode=&open=1&ipc=&page=&per_page=
 
     With ``q`` the full-text index ranks them (``sort`` = relevance, newest or expiry) and the
-    answer adds facet counts and the "did you mean" suggestion.
+    answer adds facet counts and the "did you mean" suggestion; ``corrected`` names the spelling
+    answered instead when the typed one matched nothing word for word (``as_typed=1``: never).
     """
     filters = ListingFilters.from_args(request.args)
     sort = request.args.get("sort", "relevance")
@@ -34,13 +35,14 @@ def listings():
     if filters.errors:
         return {"error": " ".join(filters.errors), "status": 400}, 400
     if "q" in request.args:
-        hits = search_index(request.args["q"][:500], filters, sort)
+        hits = search_index(request.args["q"][:500], filters, sort, correct=not as_typed(request.args))
         return {
             "items": [{**item, "highlight": str(hits.highlights.get(item["id"], ""))}
                       for item in items.published_items(hits.ids)],
             "page": hits.page, "per_page": hits.per_page, "total": hits.total, "pages": hits.pages,
             "facets": {name: [{"value": v, "count": c} for v, c in counts] for name, counts in hits.facets.items()},
             "suggestion": hits.suggestion,
+            "corrected": hits.corrected,
         }
     ids = apply_filters(db.select(Listing.id).where(Listing.status == "published"), filters)
     page = db.paginate(ids.order_by(Listing.published_at.desc(), Listing.id.desc()), page=filters.page,

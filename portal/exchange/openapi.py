@@ -36,6 +36,8 @@ _LISTING_PARAMETERS = [
     _query("ipc", "IPC subclass, such as A61B.", {"type": "string", "pattern": "^[A-Ha-h][0-9]{2}[A-Za-z]$"}),
     _query("q", "Full-text query (Chinese-aware). With q the answer is ranked and adds facets and a suggestion.",
            {"type": "string", "maxLength": 500}),
+    _query("as_typed", "1: answer q as typed, never for its corrected spelling.",
+           {"type": "string", "enum": ["1", "0", ""]}),
     _query("sort", "Order of a full-text search.", {"type": "string", "enum": list(SORTS), "default": "relevance"}),
     _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "default": 1}),
     _query("per_page", "Listings per page (at most 100).",
@@ -108,6 +110,9 @@ _SCHEMAS: dict = {
                            "type": "object", "properties": {"value": {"type": "string"},
                                                             "count": {"type": "integer"}}}}},
             "suggestion": {"type": ["string", "null"], "description": "Only with q: “did you mean”."},
+            "corrected": {"type": ["string", "null"],
+                          "description": "Only with q: the spelling answered instead, when no listing held every "
+                                         "typed word and listings hold every word of the suggestion."},
         },
     },
     "ForwardStatus": {

@@ -30,6 +30,7 @@ class Hits:
     facets: dict[str, list[tuple[str, int]]]
     highlights: dict[int, Markup]
     suggestion: str | None
+    corrected: str | None = None  # the spelling whose results these are, when the typed one had none
     listings: list[Listing] = field(default_factory=list)  # the published ones, by rank (run_search)
 
     @property
@@ -43,22 +44,27 @@ def search_filters(f: ListingFilters) -> dict[str, object]:
     return {k: v for k, v in values.items() if v is not None}
 
 
-def search_index(q: str, f: ListingFilters, sort: str = "relevance") -> Hits:
+def as_typed(args) -> bool:
+    """``as_typed=1``: answer the query as typed, never for a corrected spelling."""
+    return args.get("as_typed") == "1"
+
+
+def search_index(q: str, f: ListingFilters, sort: str = "relevance", correct: bool = True) -> Hits:
     """The index's answer: ranked ids, facet counts, snippets and the suggestion."""
     result = get_index().search(SearchQuery(text=q, filters=search_filters(f), sort=sort,
-                                            page=f.page, per_page=f.per_page))
+                                            page=f.page, per_page=f.per_page, correct=correct))
     # Snippets are escaped HTML with <mark> tags, built by search/highlight.py.
     highlights = {int(k): Markup(v) for k, v in result.highlights.items()}  # noqa: S704
     facets = dict(result.facets)
     # "Open licence" is a yes-only filter; the count of listings without one is noise.
     facets["open_licence"] = [(v, c) for v, c in facets.get("open_licence", []) if v == "yes"]
     return Hits([int(i) for i in result.ids], result.total, result.page, result.per_page, facets, highlights,
-                result.suggestion)
+                result.suggestion, result.corrected)
 
 
-def run_search(q: str, f: ListingFilters, sort: str = "relevance") -> Hits:
+def run_search(q: str, f: ListingFilters, sort: str = "relevance", correct: bool = True) -> Hits:
     """``search_index`` with the hits loaded in rank order, keeping only what is still published."""
-    hits = search_index(q, f, sort)
+    hits = search_index(q, f, sort, correct)
     rows = {row.id: row for row in db.session.scalars(with_details(
         db.select(Listing).where(Listing.id.in_(hits.ids), Listing.status == "published")))}
     hits.listings = [rows[i] for i in hits.ids if i in rows]
@@ -72,6 +78,8 @@ def search_page():
     sort = request.args.get("sort", "relevance")
     sort = sort if sort in SORTS else "relevance"
     filters = ListingFilters.from_args(request.args)
-    hits = run_search(q, filters, sort)
+    typed = as_typed(request.args)
+    hits = run_search(q, filters, sort, correct=not typed)
     centres = {o.code: o for o in db.session.scalars(db.select(Organisation).where(Organisation.kind == "centre"))}
-    return render_template("listings/search.html", q=q, sort=sort, filters=filters, hits=hits, centres=centres)
+    return render_template("listings/search.html", q=q, sort=sort, filters=filters, hits=hits, centres=centres,
+                           typed="1" if typed else None)

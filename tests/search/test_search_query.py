@@ -132,15 +132,34 @@ def test_highlights_mark_matches_and_escape_everything_else(index):
 
 
 def test_suggestion_for_a_typo(index):
-    result = find(index, "utrasond")
-    assert result.total == 0
+    result = find(index, "utrasond", correct=False)
+    assert result.total == 0 and result.corrected is None
     assert result.suggestion == "ultrasound"
     assert find(index, "ultrasound").suggestion is None
 
 
 def test_suggestion_for_a_chinese_typo(index):
     # 胫骨平抬 is not in the index; 胫骨平台 is one character away.
-    assert find(index, "胫骨平抬").suggestion == "胫骨平台"
+    assert find(index, "胫骨平抬", correct=False).suggestion == "胫骨平台"
+
+
+def test_a_typo_is_answered_for_its_correction(index):
+    """Nothing holds every typed word, everything the suggestion names is found: its results are
+    shown, and the result says which spelling they are for."""
+    for typed, corrected, first in (("utrasond", "ultrasound", "catheter"), ("胫骨平抬", "胫骨平台", "joint")):
+        result = find(index, typed)
+        assert (result.corrected, result.suggestion) == (corrected, None)
+        assert result.ids[0] == first and "<mark>" in result.highlights[first]
+        assert find(index, corrected).ids == result.ids
+
+
+def test_no_correction_when_some_listing_holds_every_word(index):
+    result = find(index, "冠状动脉支架")
+    assert result.corrected is None and result.suggestion is None
+    # A suggestion that no listing holds word for word either is offered, not applied.
+    result = find(index, "utrasond 胫骨平台")
+    assert (result.corrected, result.suggestion) == (None, "ultrasound 胫骨平台")
+    assert result.ids, "the listings holding some of the words are still shown"
 
 
 def test_empty_query_lists_everything(index):
