@@ -157,7 +157,7 @@ class Leaf:
 
     def facet_values(self, reader: IndexReader) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:
         """For each facet: its values, and two parallel arrays (document, value index), one
-        pair per posting — so counting a result set is one ``bincount``."""
+        pair per posting, in document order."""
         with self.lock:
             if self._facets is None:
                 schema = reader.schema
@@ -169,8 +169,10 @@ class Leaf:
                         docs.append(ids)
                         codes.append(np.full(len(ids), len(values), dtype=np.int32))
                         values.append(schema[name].from_bytes(tbytes))
-                    facets[name] = (values, np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64),
-                                    np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32))
+                    owners = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
+                    value_codes = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
+                    order = np.argsort(owners, kind="stable")  # by document, once per segment
+                    facets[name] = (values, owners[order], value_codes[order])
                 self._facets = facets
             return self._facets
 
@@ -471,12 +473,16 @@ class View:
                 mapping = np.array([index.setdefault(v, len(index)) for v in part_values] or [0], dtype=np.int32)
                 owners.append(part_owners + part.offset)
                 codes.append(mapping[part_codes] if len(part_codes) else part_codes)
+            # Each segment's pairs are in document order and the parts in offset order, so the
+            # joined pairs are the rows of every document in turn: no sort per searcher.
             owner = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
             code = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
-            order = np.argsort(owner, kind="stable")
+            if len(owner) > 1 and not (owner[1:] >= owner[:-1]).all():  # parts out of order: sort
+                order = np.argsort(owner, kind="stable")
+                owner, code = owner[order], code[order]
             indptr = np.zeros(self.size + 1, dtype=np.int64)
             np.cumsum(np.bincount(owner, minlength=self.size)[: self.size], out=indptr[1:])
-            found = (list(index), indptr, code[order])
+            found = (list(index), indptr, code)
             with self._lock:
                 self._arrays[key] = found
         return found
