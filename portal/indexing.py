@@ -83,8 +83,9 @@ def _published(ids) -> dict[int, Listing]:
     return {row.id: row for row in rows}
 
 
-def apply_pending(index: SearchIndex | None = None, batch: int = BATCH) -> int:
-    """Apply every change-log row the index has not seen, in batches, in id order."""
+def apply_pending(index: SearchIndex | None = None, batch: int = BATCH, merge: bool = True) -> int:
+    """Apply every change-log row the index has not seen, in batches, in id order (``merge``:
+    see :meth:`SearchIndex.apply`)."""
     index = index or get_index()
     applied = 0
     while True:
@@ -99,7 +100,7 @@ def apply_pending(index: SearchIndex | None = None, batch: int = BATCH) -> int:
             if listing_id in listings else Change(row_id, "delete", str(listing_id))
             for row_id, listing_id in rows
         ]
-        applied += index.apply(changes)
+        applied += index.apply(changes, merge=merge)
         db.session.rollback()  # end the read transaction; the next batch sees newer commits
 
 

@@ -22,11 +22,20 @@ search_cli = AppGroup("search", help="The full-text index: apply the change log,
 @click.option("--batch", type=click.IntRange(min=1), default=indexing.BATCH, show_default=True,
               help="Changes applied per index commit (each commit records the last applied id).")
 def apply_command(follow: bool, interval: float, batch: int):
-    """Apply pending changes once (or keep following the change log as a worker)."""
+    """Apply pending changes once (or keep following the change log as a worker).
+
+    Following, the worker commits changes without merging segments, so that they are
+    searchable as soon as possible, and merges the small segments once the log is quiet.
+    """
     index = indexing.get_index()
+    unmerged = False
     while True:
         try:
-            applied = indexing.apply_pending(index, batch=batch)
+            applied = indexing.apply_pending(index, batch=batch, merge=not follow)
+            if follow and not applied and unmerged:
+                index.merge_small()
+                unmerged = False
+            unmerged = unmerged or bool(applied)
         except IndexLocked:
             # A rebuild holds the writer lock for its whole run: wait it out (or report it).
             db.session.rollback()

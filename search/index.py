@@ -149,12 +149,14 @@ class SearchIndex:
             stored = searcher.document(doc_id=META_ID)
         return int(stored["version"]) if stored else 0
 
-    def apply(self, changes: Iterable[Change], timeout: float | None = None) -> int:
+    def apply(self, changes: Iterable[Change], timeout: float | None = None, merge: bool = True) -> int:
         """Apply the changes with ``id`` above :meth:`last_applied_id`, in one commit that also
         records the new last id; return how many were applied (0 if none were new).
 
         ``changes`` must be in strictly ascending id order (``ValueError`` otherwise, and
         nothing is written). Raises :class:`IndexLocked` if another writer holds the lock.
+        ``merge=False`` leaves small segments for a later :meth:`merge_small`: the commit, and
+        so the moment the changes become searchable, does not wait for Whoosh to merge them.
         """
         writer = self._writer(timeout)
         try:
@@ -180,12 +182,22 @@ class SearchIndex:
                 else:
                     writer.update_document(**fields)
             writer.update_document(**meta_fields(last))
-            writer.commit()
+            writer.commit(merge=merge)
         except BaseException:
             if not writer.is_closed:
                 writer.cancel()
             raise
         return applied
+
+    def merge_small(self, timeout: float | None = None) -> None:
+        """Merge the small segments that commits with ``merge=False`` left (Whoosh's policy)."""
+        writer = self._writer(timeout)
+        try:
+            writer.commit()
+        except BaseException:
+            if not writer.is_closed:
+                writer.cancel()
+            raise
 
     def rebuild(self, documents: Iterable[Document], last_id: int, timeout: float | None = None,
                 processes: int = 1) -> int:

@@ -3,7 +3,8 @@
 Every test gets a fresh database and a fresh index directory. With PORTAL_TEST_DATABASE_URL set
 (CI does), the suite runs on that PostgreSQL database: the schema is created once per session
 and every table is emptied before each test; otherwise each test gets its own SQLite file, a
-copy of one built once per session.
+copy of one built once per session. On PostgreSQL, the tests of ``search/`` and ``rules/``, which
+never open a database, are left out: the SQLite run has them.
 """
 
 from __future__ import annotations
@@ -41,6 +42,20 @@ PASSWORD = "violet-harbour-lantern"
 _SCHEMA = sys.modules.setdefault("_portal_test_schema", types.SimpleNamespace(ready=False))
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+# Tests of the packages that never touch a database: run once, on the SQLite run.
+DATABASE_FREE = ("search", "rules")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """On PostgreSQL, leave out the database-free packages' tests (the SQLite run has them)."""
+    if not PG_URL:
+        return
+    here = Path(__file__).resolve().parent
+    free = [item for item in items if item.path.resolve().relative_to(here).parts[0] in DATABASE_FREE]
+    if free:
+        config.hook.pytest_deselected(items=free)
+        left_out = set(free)
+        items[:] = [item for item in items if item not in left_out]
 
 
 def reset_schema_flag() -> None:
