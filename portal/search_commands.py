@@ -13,6 +13,9 @@ from portal.extensions import db
 from search import IndexLocked
 from search.bulk import default_processes
 
+QUIET_SECONDS = 1.0  # --follow: merge small segments after this long without a change …
+MAX_UNMERGED = 20  # … or after this many commits without a merge
+
 search_cli = AppGroup("search", help="The full-text index: apply the change log, rebuild, verify.")
 
 
@@ -25,17 +28,20 @@ def apply_command(follow: bool, interval: float, batch: int):
     """Apply pending changes once (or keep following the change log as a worker).
 
     Following, the worker commits changes without merging segments, so that they are
-    searchable as soon as possible, and merges the small segments once the log is quiet.
+    searchable as soon as possible. It merges the small segments once the log has been quiet for
+    ``QUIET_SECONDS``, or after ``MAX_UNMERGED`` commits in a row (each unmerged segment costs
+    every search a little), so a merge rarely delays a change.
     """
     index = indexing.get_index()
-    unmerged = False
+    unmerged, last_change = 0, time.monotonic()
     while True:
         try:
             applied = indexing.apply_pending(index, batch=batch, merge=not follow)
-            if follow and not applied and unmerged:
+            if applied:
+                unmerged, last_change = unmerged + 1, time.monotonic()
+            if follow and unmerged and (unmerged >= MAX_UNMERGED or time.monotonic() - last_change >= QUIET_SECONDS):
                 index.merge_small()
-                unmerged = False
-            unmerged = unmerged or bool(applied)
+                unmerged = 0
         except IndexLocked:
             # A rebuild holds the writer lock for its whole run: wait it out (or report it).
             db.session.rollback()
