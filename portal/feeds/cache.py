@@ -40,9 +40,6 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import SearchChange
-from portal.statecache import StateCache
-
-FeedCache = StateCache  # rendered feeds by key, valid while their state token is unchanged
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,12 @@ from portal import labels
 from portal.extensions import db
 from portal.feeds import events as events_feed
 from portal.feeds import serialize
-from portal.feeds.cache import FeedCache, IndexMark, RenderedFeed, feed_response, state_token
+from portal.feeds.cache import IndexMark, RenderedFeed, feed_response, state_token
 from portal.indexing import get_index
 from portal.listings.queries import ListingFilters, apply_filters, published_listings
 from portal.listings.search import run_search
 from portal.models import Listing, Organisation
+from portal.statecache import StateCache
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 FEED_SIZE = 50
@@ -42,7 +43,8 @@ def configure(state) -> None:
     config.setdefault("FEED_MAX_AGE", 300)
     config.setdefault("FEED_INDEX_CHECK_SECONDS", 1.0)
     app = state.app
-    app.extensions["feed_cache"] = FeedCache(config["FEED_CACHE_SIZE"], config["FEED_CACHE_SECONDS"])
+    # Rendered feeds by key, valid while their state token is unchanged (portal.feeds.cache).
+    app.extensions["feed_cache"] = StateCache(config["FEED_CACHE_SIZE"], config["FEED_CACHE_SECONDS"])
     app.extensions["feed_index_mark"] = IndexMark(lambda: get_index(app).last_applied_id(),
                                                   config["FEED_INDEX_CHECK_SECONDS"])
 
@@ -53,7 +55,7 @@ class BadFeedRequest(Exception):
         self.message = message
 
 
-def feed_cache() -> FeedCache:
+def feed_cache() -> StateCache:
     return current_app.extensions["feed_cache"]
 
 
