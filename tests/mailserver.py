@@ -48,7 +48,7 @@ class MailServer:
     def stop(self) -> None:
         self._controller.stop()
 
-    def wait_for(self, count: int, timeout: float = 10.0) -> bool:
+    def wait_for(self, count: int, timeout: float = 120.0) -> bool:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if len(self.received) >= count:
@@ -74,7 +74,7 @@ class Blackhole:
         self.socket.close()  # connections waiting in the backlog are reset
 
 
-def wait_until(condition, timeout: float = 15.0) -> bool:
+def wait_until(condition, timeout: float = 120.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
