@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-TIMEOUT_MS = 60_000  # waits return as soon as the page is ready; generous so a loaded CI machine never fails a correct run
+TIMEOUT_MS = 60_000  # waits end as soon as the page is ready; generous so that a loaded CI machine passes
 
 
 @pytest.fixture(scope="module")
