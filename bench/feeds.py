@@ -80,14 +80,9 @@ def bench_app():
 def seed(instance: Path, listings: int) -> None:
     from portal import indexing
     from portal.admin.operations import create_organisation, ensure_reference_data
-    from portal.listings.operations import (
-        ListingData,
-        PatentData,
-        create_listing,
-        declare_open_licence,
-        publish_listing,
-        upsert_patent,
-    )
+    from portal.listings.operations import ListingData, create_listing, publish_listing
+    from portal.patents.open_licence import declare_open_licence
+    from portal.patents.operations import PatentData, upsert_patent
     from portal.rules import OpenLicenceTerms, application_check_character
 
     rng = random.Random(8)

@@ -652,8 +652,9 @@ def api_bench(workdir: Path, pairs: list[tuple[str, dict]], seconds: int, connec
 
 def publish_bench(workdir: Path, publishes: int) -> dict:
     from portal.extensions import db
-    from portal.listings.operations import ListingData, PatentData, create_listing, publish_listing, upsert_patent
+    from portal.listings.operations import ListingData, create_listing, publish_listing
     from portal.models import Organisation, SearchChange
+    from portal.patents.operations import PatentData, upsert_patent
 
     process, port = start_gunicorn(workdir, 2)
     worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "portal", "search", "apply", "--follow"],

@@ -141,7 +141,7 @@ def deals_import(file: str, centre_code: str, dry_run: bool, as_json: bool):
     """Import past deals from FILE (.csv in UTF-8 or GBK, or .xlsx). A file with any error saves
     nothing; the exit status is 1 when the report has errors."""
     from portal.deals.importer import import_deals
-    from portal.spreadsheets import echo_report
+    from portal.imports.report import echo_report
 
     centre = db.session.scalar(db.select(Organisation).where(Organisation.code == centre_code))
     if centre is None or centre.kind != "centre":
@@ -163,9 +163,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(send_mail_command)
     app.cli.add_command(deals_cli)
+    from portal.indexing.cli import search_cli
     from portal.metrics.cli import metrics_cli
     from portal.patents.cli import patents_cli
-    from portal.search_commands import search_cli
 
     app.cli.add_command(patents_cli)
     app.cli.add_command(metrics_cli)

@@ -9,6 +9,8 @@ from decimal import Decimal
 from portal.extensions import db
 from portal.listings import operations as ops
 from portal.models import Organisation, Patent
+from portal.patents.open_licence import declare_open_licence
+from portal.patents.operations import PatentData, upsert_patent
 from portal.rules import OpenLicenceTerms, application_check_character
 
 # centre, type digit, filing date, title, abstract, IPC, field, modes, open-licence terms or None
@@ -61,17 +63,17 @@ def load(echo) -> None:
     for n, (code, digit, filed, title, abstract, ipc, field, modes, terms) in enumerate(PATENTS, start=1):
         body = f"{filed.year}{digit}{n + 1000000:07d}"
         number = f"{body}.{application_check_character(body)}"
-        data = ops.PatentData(
+        data = PatentData(
             application_number=number, title=title, abstract=abstract, filing_date=filed,
             grant_date=date(filed.year + 2, filed.month, 1), legal_status="valid", ipc=ipc,
             inventors="张明；李华", patentee=centres[code].name_zh.replace("知识产权运营中心", ""),
             evaluation_report=f"PJ-DEMO-{n:03d}" if digit != "1" else None,
             values={"technical_value": 4, "legal_value": 4, "market_value": 3 + n % 3, "strategic_value": 3,
                     "economic_value": 3})
-        patent, _ = ops.upsert_patent(centres[code], data, actor=None)
+        patent, _ = upsert_patent(centres[code], data, actor=None)
         if terms:
             method, amount, rate, end = terms
-            ops.declare_open_licence(patent, OpenLicenceTerms(method, amount, rate, end),
+            declare_open_licence(patent, OpenLicenceTerms(method, amount, rate, end),
                                      announced_on=date(2025, 3, 1), cnipa_reference=None, actor=None)
         listing = ops.create_listing(centres[code], [patent], ops.ListingData(
             title=title, modes=list(modes), field=field, maturity="prototype",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
+from portal.errors import OperationError
+
 
 class EmptyForm(FlaskForm):
     """Carries only the CSRF token: for one-button POSTs (log out, switch language, withdraw)."""
@@ -20,3 +22,12 @@ def optional_id(value) -> int | None:
     if value is None or value == "":
         return None
     return int(value)
+
+
+def form_error(form, exc: OperationError) -> None:
+    """Attach an operation's refusal to its field, or to the form as a whole."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = [*field.errors, exc.message]
+    else:
+        form.form_errors.append(exc.message)

@@ -227,8 +227,8 @@ class Factory:
     def patent(self, centre: Ref, number: str | None = None, *, granted: bool = True, **fields) -> Ref:
         from datetime import date
 
-        from portal.listings.operations import PatentData, upsert_patent
         from portal.models import Organisation, Patent, PatentCoOwner
+        from portal.patents.operations import PatentData, upsert_patent
 
         number = number or self.number()
         extra = {k: fields.pop(k) for k in ("suspended", "exclusive_licence_until") if k in fields}

@@ -350,7 +350,7 @@ def test_overlapping_exclusive_licences_in_one_file_refused(runner, app, centre,
 
 
 def test_exclusive_licence_refused_under_an_open_licence(runner, app, centre, patents, csv_file):
-    from portal.listings.operations import declare_open_licence
+    from portal.patents.open_licence import declare_open_licence
     from portal.rules import OpenLicenceTerms
 
     with app.app_context():

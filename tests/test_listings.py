@@ -128,8 +128,8 @@ def owned(app, make, centre):
     patent = make.patent(centre, co_owners=[("乙大学", True)])
     declared = make.patent(centre)
     with app.app_context():
-        from portal.listings.operations import declare_open_licence
         from portal.models import Patent
+        from portal.patents.open_licence import declare_open_licence
         from portal.rules import OpenLicenceTerms
 
         declaration, _warnings = declare_open_licence(

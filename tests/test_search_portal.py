@@ -118,10 +118,10 @@ def test_any_text_is_answered_without_error(client, text):
 
 
 def test_rebuild_rows_make_the_same_documents_as_the_models(app, client, auth, make, centre, centre_staff):
-    """Rebuild and verify read listings as plain rows (portal/search_documents.py); the documents
+    """Rebuild and verify read listings as plain rows (portal/indexing/documents.py); the documents
     and their versions must equal those made from the ORM objects that the writer uses."""
+    from portal.indexing.documents import published_listings
     from portal.listings.queries import with_details
-    from portal.search_documents import published_listings
     from tests.test_open_licence import declare
 
     first = make.patent(centre, title="一种可降解冠状动脉支架", ipc=["A61F 2/82", "A61L 31/14"],

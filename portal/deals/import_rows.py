@@ -2,7 +2,7 @@
 
 Only what a row says on its own is checked here (cells, and checks across the row's columns);
 the database (patents, counterparties, exchanges) and the deal rules are the importer's.
-Reading the file, headings and the common cell parsers are :mod:`portal.spreadsheets`.
+Reading the file, headings and the common cell parsers are the import kernel, :mod:`portal.imports`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal import spreadsheets as s
 from portal.deals.operations import DEAL_MODES
 from portal.errors import rule_message
+from portal.imports import cells as s
+from portal.imports.cells import Column
+from portal.imports.rows import PreparedFile, RowReader, prepare_rows
 from portal.models import Deal, Organisation, Patent
 from portal.rules import (
     DEAL_KINDS,
@@ -30,7 +32,6 @@ from portal.rules import (
     parse_application_number,
     validate_credit_code,
 )
-from portal.spreadsheets import Column
 
 LICENCE_MODES = ("exclusive", "sole", "ordinary", "open")
 
@@ -152,30 +153,15 @@ class DealRow:
         self.errors.append(_("%(column)s: %(problem)s", column=self.names.get(key, key), problem=str(message)))
 
 
-@dataclass
-class PreparedFile:
-    rows: list[DealRow] = field(default_factory=list)
-    file_errors: list[str] = field(default_factory=list)
-
-
-def prepare(table: list[list[object]]) -> PreparedFile:
+def prepare(table: list[list[object]]) -> PreparedFile[DealRow]:
     """Match the heading row to the columns and read every data row (blank rows are skipped)."""
-    prepared = PreparedFile()
-    if not table or all(s.is_blank(v) for v in table[0]):
-        prepared.file_errors.append(_("The file is empty: the first row must hold the column headings."))
-        return prepared
-    keys, names = s.match_headings(table[0], COLUMNS, prepared.file_errors)
-    if prepared.file_errors:
-        return prepared
-    for index, cells in enumerate(table[1:], start=2):
-        if all(s.is_blank(v) for v in cells):
-            continue
-        row = DealRow(number=index, names=names)
-        _parse(row, s.row_values(cells, keys, row.errors))
-        prepared.rows.append(row)
-    if not prepared.rows:
-        prepared.file_errors.append(_("The file has headings but no deal rows."))
-    return prepared
+
+    def make_row(number: int, values: dict[str, object], names: dict[str, str], errors: list[str]) -> DealRow:
+        row = DealRow(number=number, names=names, errors=errors)
+        _parse(row, values)
+        return row
+
+    return prepare_rows(table, COLUMNS, make_row, _("The file has headings but no deal rows."))
 
 
 def parse_kind(value: object) -> str | None:
@@ -204,7 +190,7 @@ def parse_numbers(value: object) -> list[str]:
 
 
 def _parse(row: DealRow, values: dict[str, object]) -> None:
-    reader = s.RowReader(values, row.names, row.errors, _MAX_LENGTH, row.failed)
+    reader = RowReader(values, row.names, row.errors, _MAX_LENGTH, row.failed)
     cell = reader.cell
     row.typed = s.text(values.get("application_numbers"))
     row.effective_date = cell("effective_date", s.parse_date, required=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,6 +15,7 @@ from wtforms import BooleanField
 from portal.deals.import_rows import COLUMNS
 from portal.deals.importer import import_deals
 from portal.extensions import db
+from portal.imports.views import import_page
 from portal.models import Patent
 from portal.permissions import require
 from portal.rules import INDUSTRIES
@@ -22,8 +23,6 @@ from portal.spreadsheets import XLSX_MIMETYPE, csv_bytes, download, xlsx_bytes
 
 bp = Blueprint("deal_import", __name__, url_prefix="/deals/import")
 
-# Beyond this many rows the page lists only the rows with errors.
-MAX_ROWS_SHOWN = 1000
 # Columns whose cells stay text in the Excel template (numbers Excel would otherwise mangle).
 _TEXT_COLUMNS = ("application_numbers", "counterparty_credit_code", "recordal_number")
 # The example row with Chinese headings speaks Chinese too.
@@ -47,14 +46,7 @@ def upload():
         upload = form.file.data
         report = import_deals(current_user.organisation, upload.read(), upload.filename or "",
                               dry_run=form.dry_run.data, actor=current_user._get_current_object())
-        if report.saved:
-            db.session.commit()
-    shown = []
-    if report is not None:
-        shown = report.rows if len(report.rows) <= MAX_ROWS_SHOWN else [r for r in report.rows if r["errors"]]
-    failed = bool(form.errors) or (report is not None and report.errors > 0)
-    return render_template("deals/import.html", form=form, report=report, shown=shown, columns=COLUMNS,
-                           industries=INDUSTRIES), (400 if failed else 200)
+    return import_page("deals/import.html", form, report, columns=COLUMNS, industries=INDUSTRIES)
 
 
 def template_rows(centre_id: int, chinese: bool = False) -> tuple[list[str], list[object]]:

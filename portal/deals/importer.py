@@ -42,8 +42,10 @@ from portal.deals.import_rows import DealRow, prepare
 from portal.errors import OperationError
 from portal.exchange.operations import record_traded
 from portal.extensions import db
+from portal.imports.cells import heading_key
+from portal.imports.reading import FileProblem, load_upload, read_table
+from portal.imports.report import ImportReport
 from portal.models import AuditEntry, Deal, Organisation, Patent, User
-from portal.spreadsheets import FileProblem, ImportReport, heading_key, read_table
 
 _QUERY_CHUNK = 500  # values per IN (...) query: far below every database's parameter limit
 
@@ -63,10 +65,7 @@ def import_deals(centre: Organisation, file: bytes | str | Path, filename: str |
     When the report has errors, or on a dry run, the session is rolled back (anything else
     pending in it is discarded too); otherwise the changes are flushed and the caller commits.
     """
-    if isinstance(file, str | Path):
-        filename = filename or Path(file).name
-        file = Path(file).read_bytes()
-    filename = filename or ""
+    file, filename = load_upload(file, filename)
     report = ImportReport(dry_run=dry_run)
     try:
         prepared = prepare(read_table(file, filename))

@@ -3,7 +3,7 @@
 Invalidation
 ------------
 Every change to a listing, to one of its patents or to an open-licence declaration appends a row
-to ``search_changes`` in the same transaction (``listings.operations.note_search_change``): it is
+to ``search_changes`` in the same transaction (``portal.indexing.changes.note_search_change``): it is
 the change log the search index follows, and it tells the feeds just as well. A cached feed stays
 valid while the *state token* it was built under is unchanged:
 

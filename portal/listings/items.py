@@ -25,7 +25,7 @@ from flask import Flask, current_app
 from sqlalchemy import bindparam, func, select
 
 from portal.extensions import db
-from portal.listings.queries import with_details
+from portal.indexing import published_by_ids
 from portal.listings.serialize import listing_data, with_url
 from portal.models import Listing, Organisation, SearchChange
 from portal.statecache import StateCache
@@ -69,8 +69,7 @@ def published_items(ids: Sequence[int]) -> list[dict]:
     found = {i: data for i in ids if i in states and (data := cache.lookup(i, states[i])) is not None}
     missing = [i for i in ids if i in states and i not in found]
     if missing:
-        query = db.select(Listing).where(Listing.id.in_(missing), Listing.status == "published")
-        for listing in db.session.scalars(with_details(query)):
+        for listing in published_by_ids(missing).values():
             found[listing.id] = data = listing_data(listing)
             cache.put(listing.id, states[listing.id], data)
     return [with_url(found[i]) for i in ids if i in found]

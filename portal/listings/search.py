@@ -12,8 +12,8 @@ from flask import Blueprint, render_template, request
 from markupsafe import Markup
 
 from portal.extensions import db
-from portal.indexing import get_index
-from portal.listings.queries import ListingFilters, with_details
+from portal.indexing import get_index, published_by_ids
+from portal.listings.queries import ListingFilters
 from portal.models import Listing, Organisation
 from search import SearchQuery
 
@@ -65,8 +65,7 @@ def search_index(q: str, f: ListingFilters, sort: str = "relevance", correct: bo
 def run_search(q: str, f: ListingFilters, sort: str = "relevance", correct: bool = True) -> Hits:
     """``search_index`` with the hits loaded in rank order, keeping only what is still published."""
     hits = search_index(q, f, sort, correct)
-    rows = {row.id: row for row in db.session.scalars(with_details(
-        db.select(Listing).where(Listing.id.in_(hits.ids), Listing.status == "published")))}
+    rows = published_by_ids(hits.ids)
     hits.listings = [rows[i] for i in hits.ids if i in rows]
     return hits
 

@@ -9,9 +9,9 @@ import click
 from flask.cli import AppGroup
 
 from portal.extensions import db
+from portal.imports.report import echo_report
 from portal.models import Organisation
 from portal.patents.importer import PUBLISH_MODES, import_patents
-from portal.spreadsheets import echo_report
 
 patents_cli = AppGroup("patents", help="Patents: bulk import from CSV or XLSX.")
 

@@ -1,6 +1,6 @@
 """The patent import spreadsheet: its columns and the cells only it has.
 
-Reading the file, matching headings and the common cell parsers are in :mod:`portal.spreadsheets`,
+Reading the file, matching headings and the common cell parsers are in :mod:`portal.imports`,
 shared with the other imports.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from portal.imports.cells import CellError, Column, heading_key, is_blank, text
 from portal.models import LEGAL_STATUSES, VALUE_DIMENSIONS
 from portal.rules import FEE_METHODS
-from portal.spreadsheets import CellError, Column, heading_key, is_blank, text
 
 _VALUE_ZH = {"technical_value": "技术价值", "legal_value": "法律价值", "market_value": "市场价值",
              "strategic_value": "战略价值", "economic_value": "经济价值"}

@@ -6,8 +6,10 @@ Only a file without a single error is written. A dry run with ``publish_mode`` w
 rolls back, so it reports exactly what the import would do (the listing operations have the last
 word on their own rules); without it the checks alone decide, as writing a patent refuses nothing.
 
-Writing is batched: existing patents are loaded in a few queries and the session is flushed every
-``BATCH`` rows, not per row. Publishing goes through the listing operations one patent at a time,
+Writing is batched: existing patents are loaded in a few queries, new ones inserted in one
+statement per batch, and the session is flushed every ``BATCH`` rows, not per row; each patent's
+columns, audit entry and change-log rows come from the same functions as the form's
+(``portal.patents.operations``). Publishing goes through the listing operations one patent at a time,
 so that each listing passes the same rules, audit entries and search outbox as one made by hand.
 """
 
@@ -24,20 +26,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 from portal import audit
 from portal.errors import OperationError
 from portal.extensions import db
-from portal.listings.operations import (
-    ListingData,
-    PatentData,
-    create_listing,
-    declare_open_licence,
-    fee_guidance,
-    note_search_change,
-    publish_listing,
-    set_patent_ipc,
-)
+from portal.imports.reading import FileProblem, load_upload, read_table
+from portal.imports.report import ImportReport
+from portal.listings.operations import ListingData, create_listing, publish_listing
 from portal.models import MODES, Organisation, Patent, PatentIPC, User
+from portal.patents.open_licence import declare_open_licence, fee_guidance
+from portal.patents.operations import patent_values, record_patent_written, write_patent_data
 from portal.patents.rows import ParsedRow, PreparedFile, check_against_database, load_existing, prepare
 from portal.rules import ipc_subclass
-from portal.spreadsheets import FileProblem, ImportReport, read_table
 
 PUBLISH_MODES = (*MODES, "open")
 BATCH = 500
@@ -55,19 +51,14 @@ def import_patents(centre: Organisation, file: bytes | str | Path, filename: str
     """
     if publish_mode not in (None, *PUBLISH_MODES):
         raise ValueError(f"unknown publish mode {publish_mode!r}")
-    if isinstance(file, str | Path):
-        filename = filename or Path(file).name
-        file = Path(file).read_bytes()
+    file, filename = load_upload(file, filename)
     report = ImportReport(dry_run=dry_run)
     try:
-        prepared = prepare(read_table(file, filename or ""))
+        prepared = prepare(read_table(file, filename))
     except FileProblem as exc:
-        report.rows.append({"row": 1, "application_number": "", "status": "error", "errors": [str(exc)]})
-        return report
+        return report.file_error([str(exc)])
     if prepared.file_errors:
-        report.rows.append({"row": 1, "application_number": "", "status": "error",
-                            "errors": prepared.file_errors})
-        return report
+        return report.file_error(prepared.file_errors)
     today = date.today()
     guidance = fee_guidance()
     load_existing(prepared.rows)
@@ -81,7 +72,7 @@ def import_patents(centre: Organisation, file: bytes | str | Path, filename: str
         # is rehearsed for real below: the listing operations have the last word on their rules.
         db.session.rollback()
         return report
-    _write(prepared, centre, actor, publish_mode, today, filename or "", guidance)
+    _write(prepared, centre, actor, publish_mode, today, filename, guidance)
     _fill(report, prepared)
     if report.errors or dry_run:
         db.session.rollback()
@@ -97,33 +88,12 @@ def _fill(report: ImportReport, prepared: PreparedFile) -> None:
     report.warnings = {r.number: r.warnings for r in prepared.rows if r.warnings}
 
 
-# Every PatentData field is copied as it is except these, so a field added to PatentData (and to
-# the model) is imported without touching this module.
-_SPECIAL = {"application_number", "ipc", "values"}
-
-
-def _update(row: ParsedRow) -> Patent:
-    """Update an existing patent in place, as ``upsert_patent`` does."""
-    data: PatentData = row.data
-    patent = row.existing
-    changes = {"kind": row.kind, **{name: getattr(data, name) for name in PatentData.__dataclass_fields__
-                                    if name not in _SPECIAL}, **data.values}
-    for name, value in changes.items():
-        # Only what differs: an unchanged re-import then costs no UPDATE and no attribute events.
-        if getattr(patent, name) != value:
-            setattr(patent, name, value)
-    if patent.ipc != data.ipc:
-        set_patent_ipc(patent, data.ipc)
-    return patent
-
-
 def _insert_new(rows: list[ParsedRow], centre: Organisation) -> None:
     """New patents in one multi-row INSERT … RETURNING (several times faster than adding ORM
     objects one by one); the returned patents are in the session like any loaded ones."""
     if not rows:
         return
-    values = [{"application_number": r.canonical, "centre_id": centre.id, "kind": r.kind, **r.data.values,
-               **{name: getattr(r.data, name) for name in PatentData.__dataclass_fields__ if name not in _SPECIAL}}
+    values = [{"application_number": r.canonical, "centre_id": centre.id, **patent_values(r.data, r.kind)}
               for r in rows]
     patents = db.session.scalars(insert(Patent).returning(Patent, sort_by_parameter_order=True), values).all()
     entries = []
@@ -145,15 +115,12 @@ def _write(prepared: PreparedFile, centre: Organisation, actor: User | None, pub
         _insert_new([r for r in batch if r.existing is None], centre)
         for row in batch:
             if row.existing is not None:
-                row.patent = _update(row)
+                row.patent = row.existing
+                write_patent_data(row.patent, row.data, row.kind)
         db.session.flush()  # ids for the audit entries, one round trip per batch
         for row in batch:
-            updated = row.existing is not None
-            audit.record("patent.updated" if updated else "patent.created",
-                         f"{row.canonical} {row.data.title[:80]}", target=row.patent, actor=actor,
-                         data={"import": filename})
-            if updated:
-                note_search_change(row.listing_ids)
+            record_patent_written(row.patent, row.existing is None, actor, listing_ids=row.listing_ids,
+                                  data={"import": filename})
     if publish_mode:
         for row in rows:
             try:

@@ -14,12 +14,14 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from portal import spreadsheets as s
 from portal.errors import rule_message
 from portal.extensions import db
-from portal.listings.operations import PatentData, check_patent_data, exclusive_or_sole_licence_in_force
+from portal.imports import cells as s
+from portal.imports.rows import PreparedFile, RowReader, prepare_rows
 from portal.models import VALUE_DIMENSIONS, Listing, Organisation, Patent, listing_patents
 from portal.patents import columns as c
+from portal.patents.open_licence import exclusive_or_sole_licence_in_force
+from portal.patents.operations import PatentData, check_patent_data
 from portal.rules import (
     DEFAULT_FEE_GUIDANCE,
     OpenLicenceTerms,
@@ -53,47 +55,37 @@ class ParsedRow:
     listings: list[Listing] = field(default_factory=list)  # listings of the existing patent
     listing_ids: list[int] = field(default_factory=list)
     open_column: str = "open_fee_method"  # its heading as the file spells it
+    names: dict[str, str] = field(default_factory=dict)  # column key -> heading as the file spells it
     declare: bool = False  # declare an open licence on it
     list_it: bool = False  # create and publish a listing of it
     patent: Patent | None = None  # once written
 
 
-@dataclass
-class PreparedFile:
-    rows: list[ParsedRow] = field(default_factory=list)
-    file_errors: list[str] = field(default_factory=list)
+def prepare(table: list[list[object]]) -> PreparedFile[ParsedRow]:
+    """Match the heading row to the columns and parse every data row (blank rows are skipped); a
+    number given twice in the file is an error of its later rows."""
 
-
-def prepare(table: list[list[object]]) -> PreparedFile:
-    """Match the heading row to the columns and parse every data row (blank rows are skipped)."""
-    prepared = PreparedFile()
-    if not table or all(s.is_blank(v) for v in table[0]):
-        prepared.file_errors.append(_("The file is empty: the first row must hold the column headings."))
-        return prepared
-    keys, names = s.match_headings(table[0], c.COLUMNS, prepared.file_errors)
-    if prepared.file_errors:
-        return prepared
-    first_seen: dict[str, int] = {}
-    for index, cells in enumerate(table[1:], start=2):
-        if all(s.is_blank(v) for v in cells):
-            continue
-        row = ParsedRow(number=index, typed="")
-        values = s.row_values(cells, keys, row.errors)
+    def make_row(number: int, values: dict[str, object], names: dict[str, str], errors: list[str]) -> ParsedRow:
+        row = ParsedRow(number=number, typed="", errors=errors)
         _parse(row, values, names)
-        if row.canonical:
-            if row.canonical in first_seen:
-                row.errors.append(_("%(column)s: %(problem)s", column=names["application_number"], problem=_(
-                    "%(number)s is already in row %(row)s.", number=row.canonical, row=first_seen[row.canonical])))
-            else:
-                first_seen[row.canonical] = index
-        prepared.rows.append(row)
-    if not prepared.rows:
-        prepared.file_errors.append(_("The file has headings but no patent rows."))
+        return row
+
+    prepared = prepare_rows(table, c.COLUMNS, make_row, _("The file has headings but no patent rows."))
+    first_seen: dict[str, int] = {}
+    for row in prepared.rows:
+        if not row.canonical:
+            continue
+        if row.canonical in first_seen:
+            row.errors.append(_("%(column)s: %(problem)s", column=row.names["application_number"], problem=_(
+                "%(number)s is already in row %(row)s.", number=row.canonical, row=first_seen[row.canonical])))
+        else:
+            first_seen[row.canonical] = row.number
     return prepared
 
 
 def _parse(row: ParsedRow, values: dict[str, object], names: dict[str, str]) -> None:
-    reader = s.RowReader(values, names, row.errors, _MAX_LENGTH)
+    row.names = names
+    reader = RowReader(values, names, row.errors, _MAX_LENGTH)
     problem, cell = reader.problem, reader.cell
     row.typed = s.text(values.get("application_number"))
     row.open_column = names["open_fee_method"]

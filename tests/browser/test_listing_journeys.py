@@ -117,8 +117,8 @@ MESSAGE = "同意按普通许可条件签约，请于下周来中心签署合同
 
 def declare_open(app, patent_id: int) -> None:
     from portal.extensions import db
-    from portal.listings.operations import declare_open_licence
     from portal.models import Patent
+    from portal.patents.open_licence import declare_open_licence
     from portal.rules import OpenLicenceTerms
 
     with app.app_context():

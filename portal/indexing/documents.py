@@ -1,25 +1,71 @@
-"""Every published listing as the index sees it, read in batches with plain SQL rows.
+"""Published listings as the index sees them: one document per listing.
+
+``listing_document`` shapes a listing — an ORM object, or a light row object — into the index's
+document. ``published_listings`` reads every published listing for a rebuild or a verify, in
+batches with plain SQL rows; ``published_by_ids`` loads published listings as ORM objects, for the
+writer, the search page and the API alike.
+
+Reading every published listing with plain SQL rows:
 
 A rebuild or a verify reads every published listing. Loading them as ORM objects (listing,
 centre, patents, IPC entries, declarations) cost about half a millisecond each, most of it object
 bookkeeping a rebuild never uses; here each batch is four column queries, and the rows are
-shaped into light objects with exactly the attributes :func:`portal.indexing.listing_document`
+shaped into light objects with exactly the attributes :func:`listing_document`
 reads, so the documents — and their versions — are identical to the ones the ORM path makes
 (``tests/test_search_portal.py`` compares the two).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from types import SimpleNamespace
 
 from portal.extensions import db
+from portal.listings.queries import with_details
 from portal.models import Listing, OpenLicenceDeclaration, Organisation, Patent, PatentIPC, listing_patents
 from portal.models.listings import MODES
 from portal.rules import patent_expiry
+from search import Document
 
 BATCH = 1000
+
+
+def listing_document(listing: Listing | SimpleNamespace) -> Document:
+    """The searchable view of a published listing; ``version`` is a digest of that view, so any
+    change to what is searchable (listing, patents, declarations) changes it."""
+    patents = listing.patents
+    body = "\n".join(filter(None, [
+        *(p.title for p in patents if p.title != listing.title),
+        *(p.abstract for p in patents), listing.scenarios, listing.advantages,
+        *(p.inventors for p in patents), *(p.patentee for p in patents)]))
+    expiries = [p.expiry for p in patents]
+    fields = {
+        "title": listing.title,
+        "body": body,
+        "app_numbers": [p.application_number for p in patents],
+        "ipc": list(dict.fromkeys(s for p in patents for s in p.ipc)),
+        "centre": listing.centre.code,
+        "kind": list(dict.fromkeys(p.kind for p in patents)),
+        "mode": listing.modes,
+        "open_licence": listing.is_open_licence,
+        "field": listing.field,
+        "published": listing.published_at.isoformat() if listing.published_at else None,
+        "expiry": min(expiries).isoformat() if expiries else None,
+    }
+    version = hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+    fields.update(published=listing.published_at, expiry=min(expiries) if expiries else None)
+    return Document(doc_id=str(listing.id), version=version, **fields)
+
+
+def published_by_ids(ids: Iterable[int]) -> dict[int, Listing]:
+    """The listings among ``ids`` that are published, by id, with everything a page or a document
+    shows loaded (the index ranks; the database decides what is still published)."""
+    rows = db.session.scalars(with_details(db.select(Listing).where(Listing.id.in_(list(ids)),
+                                                                     Listing.status == "published")))
+    return {row.id: row for row in rows}
 
 
 def published_listings() -> Iterator[SimpleNamespace]:

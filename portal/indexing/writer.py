@@ -1,4 +1,4 @@
-"""Keeps the Whoosh index true to the database (DESIGN.md, "The search index stays true …").
+"""The index writer: keeps the Whoosh index true to the database (DESIGN.md, "The search index stays true …").
 
 Listing operations append a ``SearchChange`` row in their own transaction. One writer applies the
 rows in id order — reloading each listing at that moment, so a row only says *which* listing
@@ -9,50 +9,19 @@ something (``SEARCH_APPLY_INLINE``); under gunicorn, `flask search apply --follo
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import threading
-from types import SimpleNamespace
 
 from flask import Flask, current_app, g
 
 from portal.extensions import db
-from portal.listings.queries import with_details
-from portal.models import Listing, SearchChange
-from portal.search_documents import published_listings
-from search import Change, Document, IndexDamaged, SearchIndex, move_aside_and_create
+from portal.indexing.documents import listing_document, published_by_ids, published_listings
+from portal.models import SearchChange
+from search import Change, IndexDamaged, SearchIndex, move_aside_and_create
 
 log = logging.getLogger(__name__)
 BATCH = 500
 _lock = threading.Lock()
-
-
-def listing_document(listing: Listing | SimpleNamespace) -> Document:
-    """The searchable view of a published listing; ``version`` is a digest of that view, so any
-    change to what is searchable (listing, patents, declarations) changes it."""
-    patents = listing.patents
-    body = "\n".join(filter(None, [
-        *(p.title for p in patents if p.title != listing.title),
-        *(p.abstract for p in patents), listing.scenarios, listing.advantages,
-        *(p.inventors for p in patents), *(p.patentee for p in patents)]))
-    expiries = [p.expiry for p in patents]
-    fields = {
-        "title": listing.title,
-        "body": body,
-        "app_numbers": [p.application_number for p in patents],
-        "ipc": list(dict.fromkeys(s for p in patents for s in p.ipc)),
-        "centre": listing.centre.code,
-        "kind": list(dict.fromkeys(p.kind for p in patents)),
-        "mode": listing.modes,
-        "open_licence": listing.is_open_licence,
-        "field": listing.field,
-        "published": listing.published_at.isoformat() if listing.published_at else None,
-        "expiry": min(expiries).isoformat() if expiries else None,
-    }
-    version = hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
-    fields.update(published=listing.published_at, expiry=min(expiries) if expiries else None)
-    return Document(doc_id=str(listing.id), version=version, **fields)
 
 
 def get_index(app: Flask | None = None) -> SearchIndex:
@@ -77,12 +46,6 @@ def get_index(app: Flask | None = None) -> SearchIndex:
     return index
 
 
-def _published(ids) -> dict[int, Listing]:
-    rows = db.session.scalars(with_details(db.select(Listing).where(Listing.id.in_(ids),
-                                                                     Listing.status == "published")))
-    return {row.id: row for row in rows}
-
-
 def apply_pending(index: SearchIndex | None = None, batch: int = BATCH, merge: bool = True) -> int:
     """Apply every change-log row the index has not seen, in batches, in id order (``merge``:
     see :meth:`SearchIndex.apply`)."""
@@ -94,7 +57,7 @@ def apply_pending(index: SearchIndex | None = None, batch: int = BATCH, merge: b
                                   .where(SearchChange.id > after).order_by(SearchChange.id).limit(batch)).all()
         if not rows:
             return applied
-        listings = _published({listing_id for _, listing_id in rows})
+        listings = published_by_ids({listing_id for _, listing_id in rows})
         changes = [
             Change(row_id, "upsert", str(listing_id), listing_document(listings[listing_id]))
             if listing_id in listings else Change(row_id, "delete", str(listing_id))
@@ -121,14 +84,6 @@ def verify(index: SearchIndex | None = None):
     index = index or get_index()
     expected = {str(row.id): listing_document(row).version for row in published_listings()}
     return index.verify(expected)
-
-
-def mark_dirty() -> None:
-    """Called by operations that wrote the change log: apply after this request (inline mode)."""
-    from flask import has_request_context
-
-    if has_request_context():
-        g.search_dirty = True
 
 
 def configure(app: Flask) -> None:

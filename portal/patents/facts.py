@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from portal import audit
 from portal.errors import OperationError
 from portal.extensions import db
-from portal.listings.operations import listing_ids_of, note_search_change
+from portal.indexing.changes import listing_ids_of, note_search_change
 from portal.models import Patent, PatentCoOwner, User
 
 PATENT_FACTS = ("evaluation_report", "pledged", "pledgee_consent", "annual_fees_paid", "suspended",

@@ -1,0 +1,72 @@
+"""Forms of a centre's patent pages: legal facts and co-owners, open-licence declarations, import."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from portal.forms import choices
+from portal.labels import FEE_METHOD_LABELS, MODE_LABELS
+
+
+class DeclarationForm(FlaskForm):
+    fee_method = SelectField(_l("Fee method"), choices=choices(FEE_METHOD_LABELS.items()))
+    fee_amount_yuan = DecimalField(_l("Fee or entry fee (yuan)"), places=2,
+                                   validators=[Optional(), NumberRange(min=0, max=10**13)])
+    royalty_rate_pct = DecimalField(_l("Royalty rate (%)"), places=3,
+                                    validators=[Optional(), NumberRange(min=0, max=100)])
+    term_end = DateField(_l("Licence term ends on"), validators=[InputRequired()])
+    announced_on = DateField(_l("Announced on"), default=date.today, validators=[InputRequired()])
+    cnipa_reference = StringField(_l("CNIPA announcement reference (optional)"), validators=[Length(max=100)])
+
+
+class WithdrawDeclarationForm(FlaskForm):
+    withdrawn_on = DateField(_l("Withdrawal announced on"), default=date.today, validators=[InputRequired()])
+    reason = StringField(_l("Reason"), validators=[InputRequired(), Length(max=500)])
+
+
+class CoOwnerForm(Form):
+    """One co-owner row of the patent facts form (a plain Form: the outer form carries the CSRF token)."""
+
+    id = HiddenField()
+    name = StringField(_l("Co-owner"), validators=[Length(max=200)])
+    consent = BooleanField(_l("Has consented in writing to an open licence"))
+    consent_date = DateField(_l("Date of the consent"), validators=[Optional()])
+    reference = StringField(_l("Reference or note"), validators=[Length(max=200)])
+    remove = BooleanField(_l("Remove"))
+
+
+class PatentFactsForm(FlaskForm):
+    evaluation_report = StringField(_l("Patent evaluation report reference"), validators=[Length(max=100)])
+    annual_fees_paid = BooleanField(_l("Annual fees paid"))
+    pledged = BooleanField(_l("Pledged"))
+    pledgee_consent = BooleanField(_l("The pledgee consents to an open licence"))
+    suspended = BooleanField(_l("Suspended (ownership dispute or court preservation)"))
+    exclusive_licence_until = DateField(_l("An exclusive or sole licence granted outside the portal runs until"),
+                                        validators=[Optional()])
+    # Not named co_owners, so that FlaskForm(obj=patent) never pairs posted rows with recorded ones.
+    co_owner = FieldList(FormField(CoOwnerForm), max_entries=50)
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Spreadsheet (.csv or .xlsx)"), validators=[
+        FileRequired(_l("Choose a file.")), FileAllowed(["csv", "xlsx"], _l("Upload a .csv or .xlsx file."))])
+    dry_run = BooleanField(_l("Dry run: check every row, save nothing"))
+    publish = SelectField(_l("Also publish a listing of each patent"), default="", choices=choices([
+        ("", _l("Don't publish")), *MODE_LABELS.items(),
+        ("open", _l("Open licence, with the terms in the open_* columns"))]))

@@ -1,0 +1,60 @@
+"""The commit boundary of a request that changes something (Indico's ``RH.process``).
+
+Operations validate, change, audit and flush; they never commit. A view hands the operation to
+:func:`perform`, which commits once when it succeeds and rolls the whole request back when it is
+refused (``OperationError``: the message goes to the form, or is flashed) or fails (any other
+exception: rolled back and raised, so the error page answers and nothing half-done stays).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from flask import flash
+
+from portal.errors import OperationError
+from portal.extensions import db
+from portal.forms import form_error
+
+T = TypeVar("T")
+
+
+@dataclass
+class Outcome(Generic[T]):
+    """What :func:`perform` did: true when the operation ran and was committed."""
+
+    ok: bool
+    value: T | None = None
+    error: OperationError | None = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def perform(operation: Callable[[], T], *, form=None, success: str | Callable[[T], str] | None = None,
+            category: str = "success", flash_refusal: bool = True) -> Outcome[T]:
+    """Run ``operation``; commit once, or roll back.
+
+    On success the session is committed and ``success`` (a message, or a function of the
+    operation's result) is flashed. A refusal rolls back and is attached to ``form`` (its field, or
+    the form as a whole); without a form it is flashed, unless ``flash_refusal`` is false (an API
+    answers it itself from ``outcome.error``).
+    """
+    try:
+        value = operation()
+    except OperationError as exc:
+        db.session.rollback()
+        if form is not None:
+            form_error(form, exc)
+        elif flash_refusal:
+            flash(exc.message, "danger")
+        return Outcome(False, error=exc)
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    if success is not None:
+        flash(success(value) if callable(success) else success, category)
+    return Outcome(True, value)
