@@ -10,6 +10,7 @@ from portal import audit
 from portal.errors import OperationError, rule_message
 from portal.extensions import db
 from portal.models import EXCHANGE_BASES, ORG_KINDS, Organisation, User
+from portal.models.metrics import current_parameters
 from portal.rules import RuleError, validate_credit_code
 
 CODE_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -53,9 +54,12 @@ def create_organisation(*, kind: str, code: str, name: str, name_en: str | None 
 
 
 def ensure_reference_data() -> None:
-    """Create the two exchange bases when missing (idempotent)."""
+    """Create the reference rows when missing (idempotent): the two exchange bases and the
+    programme parameters with the notice's defaults. Run at setup (``flask demo``,
+    ``flask reference-data``), never on a GET."""
     existing = set(db.session.scalars(db.select(Organisation.code).where(Organisation.kind == "exchange")))
     for base in EXCHANGE_BASES:
         if base["code"] not in existing:
             db.session.add(Organisation(kind="exchange", **base))
+    current_parameters()
     db.session.flush()

@@ -11,12 +11,11 @@ from flask_login import current_user
 from portal.admin.forms import OrganisationForm, RoleForm, UserForm
 from portal.admin.operations import create_organisation
 from portal.auth import operations as accounts
-from portal.auth.views import form_error
-from portal.errors import OperationError
 from portal.extensions import db
 from portal.forms import EmptyForm, choices
 from portal.models import AuditEntry, Organisation, User
 from portal.permissions import require
+from portal.transaction import perform
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -43,15 +42,10 @@ def new_user():
     if form.validate_on_submit():
         org = db.session.scalar(db.select(Organisation).where(Organisation.code == form.org.data))
         password = secrets.token_urlsafe(12)
-        try:
-            user = accounts.create_user(email=form.email.data, role=form.role.data, org=org,
-                                        password=password, actor=current_user)
-        except OperationError as exc:
-            db.session.rollback()
-            form_error(form, exc)
-        else:
-            db.session.commit()
-            return render_template("admin/user_created.html", user=user, password=password)
+        done = perform(lambda: accounts.create_user(email=form.email.data, role=form.role.data, org=org,
+                                                           password=password, actor=current_user), form=form)
+        if done:
+            return render_template("admin/user_created.html", user=done.value, password=password)
     return render_template("admin/user_form.html", form=form), (400 if form.errors else 200)
 
 
@@ -62,14 +56,7 @@ def change_role(user_id: int):
     user = db.get_or_404(User, user_id)
     form = RoleForm()
     if form.validate_on_submit():
-        try:
-            accounts.set_role(user, form.role.data, actor=current_user)
-        except OperationError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Role changed."), "success")
+        perform(lambda: accounts.set_role(user, form.role.data, actor=current_user), success=_("Role changed."))
     else:
         flash(_("Choose a valid role."), "danger")
     return redirect(url_for("admin.index"))
@@ -82,13 +69,7 @@ def toggle_active(user_id: int):
     user = db.get_or_404(User, user_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        accounts.set_active(user, request.form.get("active") == "1", actor=current_user)
-    except OperationError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
+    perform(lambda: accounts.set_active(user, request.form.get("active") == "1", actor=current_user))
     return redirect(url_for("admin.index"))
 
 
@@ -98,16 +79,11 @@ def orgs():
     """List organisations and create new ones."""
     form = OrganisationForm()
     if form.validate_on_submit():
-        try:
-            org = create_organisation(kind=form.kind.data, code=form.code.data, name=form.name.data,
-                                      name_en=form.name_en.data, credit_code=form.credit_code.data,
-                                      actor=current_user)
-        except OperationError as exc:
-            db.session.rollback()
-            form_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Organisation %(code)s created.", code=org.code), "success")
+        done = perform(lambda: create_organisation(kind=form.kind.data, code=form.code.data, name=form.name.data,
+                                                   name_en=form.name_en.data, credit_code=form.credit_code.data,
+                                                   actor=current_user),
+                       form=form, success=lambda org: _("Organisation %(code)s created.", code=org.code))
+        if done:
             return redirect(url_for("admin.orgs"))
     organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.kind,
                                                                         Organisation.code)).all()

@@ -8,9 +8,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.auth import operations
 from portal.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
-from portal.errors import OperationError
 from portal.extensions import db, limiter
 from portal.forms import EmptyForm
+from portal.transaction import perform
 from portal.urls import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -24,15 +24,6 @@ def _start_session(user) -> None:
     """A fresh session on login, so nothing planted before login survives it."""
     session.clear()
     login_user(user)
-
-
-def form_error(form, exc: OperationError) -> None:
-    """Attach an operation's refusal to its field, or to the form as a whole."""
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = [*field.errors, exc.message]
-    else:
-        form.form_errors.append(exc.message)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -70,17 +61,13 @@ def register():
     """Self-registration for enterprises; the SME class is computed from the figures."""
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = operations.register_enterprise(
-                company_name=form.company_name.data, credit_code=form.credit_code.data,
-                industry=form.industry.data, employees=form.employees.data,
-                revenue_wan=form.revenue_wan.data, total_assets_wan=form.total_assets_wan.data,
-                email=form.email.data, password=form.password.data)
-        except OperationError as exc:
-            db.session.rollback()
-            form_error(form, exc)
-        else:
-            db.session.commit()
+        done = perform(lambda: operations.register_enterprise(
+                   company_name=form.company_name.data, credit_code=form.credit_code.data,
+                   industry=form.industry.data, employees=form.employees.data,
+                   revenue_wan=form.revenue_wan.data, total_assets_wan=form.total_assets_wan.data,
+                   email=form.email.data, password=form.password.data), form=form)
+        if done:
+            user = done.value
             _start_session(user)
             from portal.labels import SIZE_CLASS_LABELS
 
@@ -103,13 +90,8 @@ def change_password():
     """Change the password; the current one is asked for first."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            operations.change_password(current_user, form.current.data, form.password.data)
-        except OperationError as exc:
-            db.session.rollback()
-            form_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Your password has been changed."), "success")
+        done = perform(lambda: operations.change_password(current_user, form.current.data, form.password.data),
+                       form=form, success=_("Your password has been changed."))
+        if done:
             return redirect(url_for("auth.account"))
     return render_template("auth/password.html", form=form), (400 if form.errors else 200)

@@ -9,7 +9,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portal.auth.views import form_error
 from portal.deals import operations as ops
 from portal.deals.forms import DealForm, PaymentForm, RecordalForm, RegistrationForm
 from portal.errors import OperationError
@@ -19,6 +18,7 @@ from portal.forms import choices
 from portal.labels import LISTING_STATUS_LABELS
 from portal.models import AuditEntry, Deal, Event, LicenceRequest, Listing, Organisation, Patent
 from portal.permissions import require
+from portal.transaction import perform
 
 bp = Blueprint("deals", __name__, url_prefix="/deals")
 
@@ -99,17 +99,15 @@ def new():
             gross_income_yuan=form.gross_income_yuan.data, deductions_yuan=form.deductions_yuan.data,
             listing=db.session.get(Listing, form.listing.data) if form.listing.data is not None else None,
             source_request=source, event_id=form.event_id.data, payments=payments)
-        try:
+        def record():
             if form.listing.data is not None and data.listing is None:
                 raise OperationError(_("Choose one of the centre's own listings."), field="listing")
-            deal = ops.record_deal(current_user.organisation, data, current_user)
-        except OperationError as exc:
-            db.session.rollback()
-            form_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Deal recorded. Record it with CNIPA by %(due)s.", due=deal.recordal_due.isoformat()), "success")
-            return redirect(url_for("deals.detail", deal_id=deal.id))
+            return ops.record_deal(current_user.organisation, data, current_user)
+
+        done = perform(record, form=form, success=lambda deal: _(
+            "Deal recorded. Record it with CNIPA by %(due)s.", due=deal.recordal_due.isoformat()))
+        if done:
+            return redirect(url_for("deals.detail", deal_id=done.value.id))
     return render_template("deals/new.html", form=form, source=source), (400 if form.errors else 200)
 
 
@@ -139,14 +137,7 @@ def detail(deal_id: int):
 
 
 def _act(deal: Deal, action, success: str):
-    try:
-        action()
-    except OperationError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
-        flash(success, "success")
+    perform(action, success=success)
     return redirect(url_for("deals.detail", deal_id=deal.id))
 
 

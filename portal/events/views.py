@@ -10,8 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from portal.auth.views import form_error
-from portal.errors import OperationError
 from portal.events import EVENT_KIND_LABELS
 from portal.events import operations as ops
 from portal.events.forms import EventForm
@@ -21,6 +19,7 @@ from portal.forms import choices
 from portal.models import Event, EventAttendance, Listing
 from portal.permissions import require
 from portal.requests.operations import can_see_request
+from portal.transaction import perform
 
 bp = Blueprint("events", __name__)
 
@@ -164,15 +163,10 @@ def new():
     form = EventForm()
     form.listings.choices = _listing_choices(None)
     if form.validate_on_submit():
-        try:
-            event = ops.create_event(current_user.organisation, _event_data(form), current_user)
-        except OperationError as exc:
-            db.session.rollback()
-            form_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Event recorded."), "success")
-            return redirect(url_for("events.detail", event_id=event.id))
+        done = perform(lambda: ops.create_event(current_user.organisation, _event_data(form), current_user),
+                       form=form, success=_("Event recorded."))
+        if done:
+            return redirect(url_for("events.detail", event_id=done.value.id))
     return render_template("events/form.html", form=form, event=None), (400 if form.errors else 200)
 
 
@@ -190,13 +184,8 @@ def edit(event_id: int):
         form.online_url.data = event.online_url or ""
         form.place.data = event.place or ""
     if form.validate_on_submit():
-        try:
-            changed = ops.update_event(event, _event_data(form), current_user)
-        except OperationError as exc:
-            db.session.rollback()
-            form_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Event saved.") if changed else _("Nothing was changed."), "success" if changed else "info")
+        done = perform(lambda: ops.update_event(event, _event_data(form), current_user), form=form)
+        if done:
+            flash(_("Event saved.") if done.value else _("Nothing was changed."), "success" if done.value else "info")
             return redirect(url_for("events.detail", event_id=event.id))
     return render_template("events/form.html", form=form, event=event), (400 if form.errors else 200)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.auth.views import form_error
-from portal.errors import OperationError
 from portal.exchange import operations as ops
 from portal.exchange.forms import TokenForm
 from portal.extensions import db
 from portal.forms import EmptyForm, choices
 from portal.models import ExchangeToken
 from portal.permissions import require
+from portal.transaction import perform
 
 bp = Blueprint("exchange_admin", __name__, url_prefix="/admin/exchange-tokens")
 
@@ -37,13 +36,10 @@ def tokens():
     """The tokens of both exchanges; a new token is shown once, on the answer to its creation."""
     form = _token_form()
     if form.validate_on_submit():
-        try:
-            token, plain = ops.create_token(ops.exchange_by_code(form.exchange.data), form.name.data, current_user)
-        except OperationError as exc:
-            db.session.rollback()
-            form_error(form, exc)
-        else:
-            db.session.commit()
+        done = perform(lambda: ops.create_token(ops.exchange_by_code(form.exchange.data), form.name.data,
+                                                current_user), form=form)
+        if done:
+            token, plain = done.value
             body, code = _page(_token_form(formdata=None), created=token, plain=plain)
             return body, code, {"Cache-Control": "no-store"}  # the one time the token is shown
     return _page(form, code=400 if form.errors else 200)
@@ -56,12 +52,5 @@ def revoke(token_id: int):
     token = db.get_or_404(ExchangeToken, token_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        ops.revoke_token(token, current_user)
-    except OperationError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("Token “%(name)s” revoked.", name=token.name), "success")
+    perform(lambda: ops.revoke_token(token, current_user), success=_("Token “%(name)s” revoked.", name=token.name))
     return redirect(url_for("exchange_admin.tokens"))

@@ -14,11 +14,11 @@ from flask import Blueprint, current_app, g, request
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
-from portal.errors import OperationError
 from portal.exchange import operations as ops
 from portal.exchange.openapi import openapi_document
 from portal.extensions import csrf, db, limiter
 from portal.models import ExchangeForward
+from portal.transaction import perform
 
 bp = Blueprint("exchange_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # no cookies are used: each call carries its bearer token
@@ -99,13 +99,11 @@ def report_status(forward_id: int):
     values = {key: body.get(key) for key in ("status", "reason", "reference")}
     if any(value is not None and not isinstance(value, str) for value in values.values()):
         return _error(_("status, reason and reference must be strings."), 400)
-    try:
-        ops.change_status(forward, values["status"], actor=None, token=token, reason=values["reason"],
-                          reference=values["reference"])
-    except OperationError as exc:
-        db.session.rollback()
-        return _error(exc.message, 400)
-    db.session.commit()
+    done = perform(lambda: ops.change_status(forward, values["status"], actor=None, token=token,
+                                             reason=values["reason"], reference=values["reference"]),
+                   flash_refusal=False)
+    if not done:
+        return _error(done.error.message, 400)
     return ops.forward_to_dict(forward)
 
 

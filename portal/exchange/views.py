@@ -7,8 +7,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.auth.views import form_error
-from portal.errors import OperationError
 from portal.exchange import operations as ops
 from portal.exchange.forms import ForwardForm, StatusForm
 from portal.exchange.labels import FORWARD_STATUS_LABELS
@@ -16,6 +14,7 @@ from portal.extensions import db
 from portal.forms import choices
 from portal.models import FORWARD_CLOSED, FORWARD_STATUSES, Deal, ExchangeForward, Listing
 from portal.permissions import require
+from portal.transaction import perform
 
 bp = Blueprint("exchange", __name__, url_prefix="/exchange")
 
@@ -50,14 +49,8 @@ def _forward(form: ForwardForm, action, back: str):
         errors = [e for field_errors in form.errors.values() for e in field_errors]
         flash(errors[0] if form.exchange.data and errors else _("Choose one of the exchange bases."), "danger")
         return redirect(back)
-    try:
-        forward = action(ops.exchange_by_code(form.exchange.data), form.note.data or "")
-    except OperationError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("Forwarded to %(exchange)s.", exchange=forward.exchange.display_name(_locale())), "success")
+    perform(lambda: action(ops.exchange_by_code(form.exchange.data), form.note.data or ""),
+            success=lambda forward: _("Forwarded to %(exchange)s.", exchange=forward.exchange.display_name(_locale())))
     return redirect(back)
 
 
@@ -138,15 +131,10 @@ def change_status(forward_id: int):
     forward = own_forward(forward_id, lock=True)
     form = _status_form(forward)
     if form.validate_on_submit():
-        try:
-            ops.change_status(forward, form.status.data, actor=current_user, reason=form.reason.data,
-                              reference=form.reference.data)
-        except OperationError as exc:
-            db.session.rollback()
-            forward = own_forward(forward_id)
-            form_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Status updated: %(status)s.", status=FORWARD_STATUS_LABELS[forward.status]), "success")
+        if perform(lambda: ops.change_status(forward, form.status.data, actor=current_user, reason=form.reason.data,
+                                             reference=form.reference.data), form=form,
+                   success=lambda _result: _("Status updated: %(status)s.",
+                                             status=FORWARD_STATUS_LABELS[forward.status])):
             return redirect(url_for("exchange.detail", forward_id=forward.id))
+        forward = own_forward(forward_id)
     return _render_detail(forward, form, 400)

@@ -13,7 +13,8 @@ from flask_login import current_user
 
 from portal.extensions import db
 from portal.metrics.figures import default_as_of
-from portal.models import Organisation, ProgrammeParameters, current_parameters
+from portal.models import Organisation, ProgrammeParameters
+from portal.models.metrics import PARAMETER_DEFAULTS
 
 CENTRE_ROLES = ("centre_staff", "centre_admin")
 YEARS = range(2000, 2101)
@@ -64,10 +65,8 @@ def requested_as_of(year: int) -> date:
 
 
 def programme_parameters() -> ProgrammeParameters:
-    """The stored parameters; on their very first use the default row is committed at once, so a
-    page that only reads still leaves them stored."""
-    existed = db.session.get(ProgrammeParameters, 1) is not None
-    params = current_parameters()
-    if not existed:
-        db.session.commit()
-    return params
+    """The stored parameters for a page to read. A GET never writes: before anything stored them
+    (``ensure_reference_data`` at setup, or the first save) these are the notice's defaults,
+    unsaved."""
+    row = db.session.get(ProgrammeParameters, 1)
+    return row if row is not None else ProgrammeParameters(id=1, **PARAMETER_DEFAULTS)

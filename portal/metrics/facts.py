@@ -10,14 +10,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, send_file,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portal.auth.views import form_error
-from portal.errors import OperationError
 from portal.extensions import db
 from portal.metrics import operations as ops
 from portal.metrics.access import is_centre_staff, may_view
 from portal.metrics.forms import AwardForm, NavigationReportForm, PctForm, RulesDocumentForm, StaffingForm
 from portal.metrics.labels import AWARD_LABELS
 from portal.models import CentreAward, CentreProfile, NavigationReport, Organisation, PctApplication, RulesDocument
+from portal.transaction import perform
 
 bp = Blueprint("centre_facts", __name__, url_prefix="/metrics")
 
@@ -60,16 +59,8 @@ def _save(name: str, action, success: str):
     """Validate the form ``name``, run ``action(form)``; commit and go back, or show the errors (400)."""
     centre = own_centre()
     form = FORMS[name]()
-    if form.validate_on_submit():
-        try:
-            action(centre, form)
-        except OperationError as exc:
-            db.session.rollback()
-            form_error(form, exc)
-        else:
-            db.session.commit()
-            flash(success, "success")
-            return redirect(url_for("centre_facts.index"))
+    if form.validate_on_submit() and perform(lambda: action(centre, form), form=form, success=success):
+        return redirect(url_for("centre_facts.index"))
     return _page(centre, 400, **{name: form})
 
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import io
 from functools import lru_cache
+from xml.sax.saxutils import escape
 
 from portal.models import OpenLicenceAcceptance
 
 FONT = "STSong-Light"
+MARGIN = 54  # points; with the frame's 6-point padding the text sits 60 points from each edge
 
 
 @lru_cache(maxsize=1)
@@ -51,37 +53,25 @@ def notice_lines(a: OpenLicenceAcceptance, fee_text: str) -> list[str]:
 
 
 def render_pdf(a: OpenLicenceAcceptance, fee_text: str) -> bytes:
+    """The notice on A4, as many pages as it takes: Platypus lays it out, and ``wordWrap="CJK"``
+    breaks lines between any two Chinese characters (Chinese has no spaces to break at)."""
+    from reportlab.lib.enums import TA_CENTER
     from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
     _register_font()
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
-    pdf.setTitle(f"专利开放许可实施通知书 {a.notice_number}")
-    width, height = A4
-    y = height - 72
+    # The title's baseline 72 points from the top of the page, 48 above the first line of text;
+    # lines 18 points apart.
+    title = ParagraphStyle("notice-title", fontName=FONT, fontSize=16, leading=30, spaceAfter=5.5,
+                           alignment=TA_CENTER, wordWrap="CJK")
+    body = ParagraphStyle("notice-body", fontName=FONT, fontSize=10.5, leading=18, wordWrap="CJK")
+    story = []
     for i, line in enumerate(notice_lines(a, fee_text)):
-        pdf.setFont(FONT, 16 if i == 0 else 10.5)
-        if i == 0:
-            pdf.drawCentredString(width / 2, y, line)
-            y -= 30
-            continue
-        for part in _wrap(line, width - 120, 10.5):
-            pdf.drawString(60, y, part)
-            y -= 18
-    pdf.showPage()
-    pdf.save()
+        # Paragraph text is markup: user text (names, addresses, titles) is escaped.
+        story.append(Paragraph(escape(line), title if i == 0 else body) if line else Spacer(0, body.leading))
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=50,
+                            bottomMargin=MARGIN, title=f"专利开放许可实施通知书 {a.notice_number}", invariant=1)
+    doc.build(story)
     return buffer.getvalue()
-
-
-def _wrap(line: str, max_width: float, size: float) -> list[str]:
-    """Break a line of mixed Chinese and Latin text to the page width (Chinese has no spaces)."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    parts, current = [], ""
-    for char in line:
-        if current and stringWidth(current + char, FONT, size) > max_width:
-            parts.append(current)
-            current = ""
-        current += char
-    return [*parts, current] if current or not parts else parts

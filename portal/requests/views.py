@@ -10,8 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from portal.auth.views import form_error
-from portal.errors import OperationError
 from portal.events.operations import event_choices_for, event_label
 from portal.extensions import db
 from portal.forms import EmptyForm, choices
@@ -33,6 +31,7 @@ from portal.requests import operations as ops
 from portal.requests.forms import MessageForm, RequestForm, StatusForm, TakeOpenLicenceForm
 from portal.requests.notice import render_pdf
 from portal.requests.open_licence import LicenseeDetails, take_open_licence
+from portal.transaction import perform
 
 bp = Blueprint("requests", __name__)
 
@@ -59,15 +58,10 @@ def new(listing_id: int):
                                products=form.products.data or "", region=form.region.data or "",
                                scale=form.scale.data or "", proposed_terms=form.proposed_terms.data or "",
                                message=form.message.data or "", event_id=form.event_id.data)
-        try:
-            item = ops.file_request(listing, current_user, data)
-        except OperationError as exc:
-            db.session.rollback()
-            form_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Your request has been sent to the centre."), "success")
-            return redirect(url_for("requests.detail", request_id=item.id))
+        done = perform(lambda: ops.file_request(listing, current_user, data), form=form,
+                       success=_("Your request has been sent to the centre."))
+        if done:
+            return redirect(url_for("requests.detail", request_id=done.value.id))
     return render_template("requests/new.html", form=form, listing=listing), (400 if form.errors else 200)
 
 
@@ -139,14 +133,8 @@ def status(request_id: int):
     item = visible_request(request_id)
     form = StatusForm()
     if form.validate_on_submit():
-        try:
-            ops.change_status(item, form.status.data, current_user, form.reason.data or "")
-        except OperationError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Status changed."), "success")
+        perform(lambda: ops.change_status(item, form.status.data, current_user, form.reason.data or ""),
+                success=_("Status changed."))
     else:
         flash(_("Choose a valid status."), "danger")
     return redirect(url_for("requests.detail", request_id=item.id))
@@ -174,15 +162,10 @@ def take(listing_id: int, patent_id: int):
         form.name.data = current_user.organisation.name_zh
     if form.validate_on_submit():
         details = LicenseeDetails(form.name.data, form.address.data, form.contact.data)
-        try:
-            acceptance = take_open_licence(listing, patent, current_user, details)
-        except OperationError as exc:
-            db.session.rollback()
-            form_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("You hold an ordinary licence on the published terms. Your written notice is below."), "success")
-            return redirect(url_for("requests.notice", acceptance_id=acceptance.id))
+        done = perform(lambda: take_open_licence(listing, patent, current_user, details), form=form,
+                       success=_("You hold an ordinary licence on the published terms. Your written notice is below."))
+        if done:
+            return redirect(url_for("requests.notice", acceptance_id=done.value.id))
     return render_template("requests/take.html", form=form, listing=listing, patent=patent,
                            declaration=patent.open_declaration, fee_text=fee_text), (400 if form.errors else 200)
 
