@@ -13,13 +13,10 @@ Knows nothing of Flask or of the portal's models: documents go in, ranked ids co
   :func:`move_aside_and_create` and rebuild from the database.
 """
 
-from . import mapped
 from .errors import IndexDamaged, IndexLocked, SearchIndexError
 from .index import Change, SearchIndex, VerifyReport, move_aside_and_create
 from .schema import Document
 from .searching import SearchQuery, SearchResult
-
-mapped.install()  # read compound segment parts without copying them (search/mapped.py)
 
 __all__ = [
     "Change",

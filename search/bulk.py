@@ -6,10 +6,10 @@ document's field length back from disk for each posting. That costs ~30 µs a po
 listing has ~380 postings (jieba words, CJK bigrams with positions, facets), so 100,000 listings
 took half an hour. Here a segment is built instead from in-memory postings lists (term → ids,
 weights, encoded values), written block by block through Whoosh's own codec objects — in larger
-blocks that read faster (``_BlockWriter``), which Whoosh reads like its own (the tests compare
-the answers of both) — at a fraction of the cost. Documents are analysed and written by
-worker processes, each producing its own segments; the caller lists them all in one table of
-contents, which makes the new generation visible in a single commit.
+blocks that read faster (:class:`search.whoosh_internals.BlockPostingsWriter`), which Whoosh reads
+like its own (the tests compare the answers of both) — at a fraction of the cost. Documents are
+analysed and written by worker processes, each producing its own segments; the caller lists them
+all in one table of contents, which makes the new generation visible in a single commit.
 
 Only for a fresh generation that nobody else writes to: there are no deletions to honour and no
 existing segments to merge.
@@ -22,22 +22,20 @@ import multiprocessing
 import os
 import queue
 import traceback
-import zlib
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from operator import sub
 from pickle import dumps
 
-from whoosh import index as whoosh_index
 from whoosh.codec.base import Segment
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Frequency, Positions
+from whoosh.index import FileIndex
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.writing import SegmentWriter
 
+from . import whoosh_internals
 from .analysis import BigramTokenizer, ChineseTokenizer, analyse
 from .normalise import CJK_RUN, normalise
 from .schema import Document, document_fields, make_schema
@@ -94,55 +92,18 @@ _FAST_ANALYSERS: dict[tuple[type, type], Callable[[str], list[tuple[str, int, by
 }
 
 
-BLOCK_POSTINGS = 1024  # postings per block (the codec's default is 128)
-
-
-class _BlockWriter(W3PostingsWriter):
-    """The codec's postings writer, given whole blocks, in the codec's layout with two changes
-    that make a block cheap to read (``search/view.py`` reads every block of a term at once):
-
-    * blocks of ``BLOCK_POSTINGS``, so a common term is tens of blocks rather than hundreds;
-    * ids (the first, then the gaps) and weights as arrays pickled at protocol 4, which stores an
-      array as its raw bytes; the codec's tuples at protocol 2 unpickle one Python object per
-      posting. Whoosh's own reader takes either: it only iterates them.
-    """
-
-    def _mini_ids(self):
-        ids = self._ids
-        return array("I", (ids[0], *map(sub, ids[1:], ids[:-1])))
-
-    def _mini_weights(self):
-        weights = self._weights
-        first = weights[0]
-        if weights.count(first) == len(weights):
-            return None if first == 1.0 else first
-        return array("f", weights)
-
-    def _write_block(self, last=False):
-        # W3PostingsWriter._write_block, but the data pickled at protocol 4.
-        if not self._blockcount:
-            self._postfile.write(WHOOSH3_HEADER_MAGIC)
-        self._terminfo.add_block(self)
-        databytes = dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 4)
-        if self._compression:
-            databytes = zlib.compress(databytes, self._compression)
-        infobytes = dumps((len(self._ids), self._ids[-1], self._maxweight, self._compression,
-                           length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2)
-        blocklength = len(infobytes) + len(databytes)
-        self._postfile.write_int(-blocklength if last else blocklength)
-        self._postfile.write(infobytes)
-        self._postfile.write(databytes)
-        self._blockcount += 1
-        self._new_block()
+# Postings per block (the codec's default is 128): a common term is tens of blocks rather than
+# hundreds, and search/segments.py reads every block of a term at once.
+BLOCK_POSTINGS = 1024
 
 
 class SegmentBuilder:
     """Builds one new segment of ``ix`` from field dicts (as :func:`document_fields` makes)."""
 
-    def __init__(self, ix: whoosh_index.FileIndex):
+    def __init__(self, ix: FileIndex):
         # A SegmentWriter supplies the segment, codec and file writers; its posting pool is
-        # never used. _lk=False: the caller holds the index's write lock.
-        self.writer = SegmentWriter(ix, _lk=False)
+        # never used. It takes no lock: the caller holds the index's write lock.
+        self.writer = whoosh_internals.unlocked_segment_writer(ix)
         self.schema = self.writer.schema
         # field → term → (doc numbers, weights, encoded values or None when the format has none)
         self.postings: dict[str, dict[str | bytes, tuple[array, array, list[bytes] | None]]] = defaultdict(dict)
@@ -209,8 +170,8 @@ class SegmentBuilder:
         for name in sorted(self.postings):
             self._write_field(fieldwriter, name)
         fieldwriter.close()
-        writer._close_segment()
-        writer._assemble_segment()
+        whoosh_internals.close_segment(writer)
+        whoosh_internals.assemble_segment(writer)
         self.postings.clear()
         return writer.get_segment()
 
@@ -220,12 +181,9 @@ class SegmentBuilder:
         lengths = array("I", bytes(4 * self.count))
         for docnum, size in (known or {}).items():
             lengths[docnum] = size
-        codec = self.writer.codec
+        limit = BLOCK_POSTINGS
         fieldwriter.start_field(name, self.schema[name])
-        postwriter = fieldwriter._postwriter = _BlockWriter(
-            fieldwriter._postfile, blocklimit=BLOCK_POSTINGS, compression=codec._compression,
-            inlinelimit=codec._inlinelimit)
-        limit = postwriter._blocklimit
+        postwriter = whoosh_internals.block_postings_writer(fieldwriter, self.writer.codec, limit)
         # Fast paths key terms by text, field.index by bytes (numbers and dates are binary).
         encoded_terms = sorted((term.encode("utf-8") if isinstance(term, str) else term, term) for term in table)
         for tbytes, term in encoded_terms:
@@ -239,14 +197,10 @@ class SegmentBuilder:
                 block_ids = ids[start:end]
                 block_weights = weights[start:end]
                 sizes = list(filter(None, map(lengths.__getitem__, block_ids))) if known else None
-                postwriter._ids = block_ids
-                postwriter._weights = block_weights
-                postwriter._values = values[start:end] if values is not None else []
-                postwriter._minlength = min(sizes) if sizes else None
-                postwriter._maxlength = max(sizes) if sizes else 0
-                postwriter._maxweight = max(0, max(block_weights))
+                postwriter.buffer_block(block_ids, block_weights, values[start:end] if values is not None else [],
+                                        min(sizes) if sizes else None, max(sizes) if sizes else 0)
                 if end < total:
-                    postwriter._write_block()
+                    postwriter.write_buffered_block()
             fieldwriter.finish_term()
         fieldwriter.finish_field()
 
@@ -254,11 +208,13 @@ class SegmentBuilder:
         writer = self.writer
         if not writer.perdocwriter.is_closed:
             writer.perdocwriter.close()
-        writer._close_segment()
+        whoosh_internals.close_segment(writer)
 
 
-def _open(directory: str) -> whoosh_index.FileIndex:
-    return whoosh_index.FileIndex(FileStorage(directory), schema=make_schema())
+def _open(directory: str) -> FileIndex:
+    # A rebuild's worker opens the index itself: it reads segments as every other opener does.
+    whoosh_internals.install_mapped_reader()
+    return FileIndex(FileStorage(directory), schema=make_schema())
 
 
 def build_segments(directory: str, fields: Iterable[dict[str, object]], segment_docs: int = SEGMENT_DOCS):

@@ -18,12 +18,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from whoosh import index as whoosh_index
-from whoosh.index import LockError
+from whoosh.index import FileIndex, LockError
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
-from . import bulk, storage
+from . import bulk, storage, whoosh_internals
 from .errors import IndexDamaged, IndexLocked
 from .schema import META_ID, Document, document_fields, meta_fields
 from .searching import SearchQuery, SearchResult, run_search
@@ -69,10 +68,13 @@ class SearchIndex:
     """
 
     def __init__(self, path: str | os.PathLike[str], write_timeout: float = 10.0):
+        # Segments are read through search.mapped, without Whoosh's heap copy: installed before
+        # anything is opened (storage.open_generation installs it too, for other callers).
+        whoosh_internals.install_mapped_reader()
         self.path = os.fspath(path)
         self.write_timeout = write_timeout
         self._lock = threading.Lock()
-        self._opened: tuple[str, whoosh_index.FileIndex] | None = None
+        self._opened: tuple[str, FileIndex] | None = None
         # One searcher per thread, refreshed before each search: opening one costs more than
         # most queries, and Whoosh does not promise that a searcher is safe across threads.
         self._local = threading.local()
@@ -92,7 +94,7 @@ class SearchIndex:
             # only our own attempt (others may still be writing theirs).
             shutil.rmtree(directory, ignore_errors=True)
 
-    def _index(self) -> whoosh_index.FileIndex:
+    def _index(self) -> FileIndex:
         """The live generation's Whoosh index, reopened when a rebuild has switched it."""
         name = storage.read_pointer(self.path)
         if name is None:
@@ -285,7 +287,7 @@ def _fields_of(change: Change) -> dict[str, object] | None:
     return document_fields(change.document)
 
 
-def _fill(ix: whoosh_index.FileIndex, directory: str, documents: Iterable[Document], last_id: int,
+def _fill(ix: FileIndex, directory: str, documents: Iterable[Document], last_id: int,
           processes: int) -> int:
     # Nobody else knows this generation yet, so its own lock is uncontended. The documents go
     # into segments written by search.bulk; this writer adds the metadata document and lists
@@ -294,9 +296,7 @@ def _fill(ix: whoosh_index.FileIndex, directory: str, documents: Iterable[Docume
     try:
         segments, count = bulk.parallel_segments(directory, documents, processes)
         writer.add_document(**meta_fields(last_id))
-        segments.append(writer._finalize_segment())
-        writer._commit_toc(segments)
-        writer._finish()
+        whoosh_internals.commit_segments(writer, segments)
     except BaseException:
         if not writer.is_closed:
             writer.cancel()

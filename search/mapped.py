@@ -8,17 +8,16 @@ each part is a Python ``SubFile`` whose every read is a Python call and a system
 reads posting-block headers with ``pickle.load``, a few bytes at a time.
 
 Here both kinds of part are a byte range seen through ``io.BufferedReader``: small reads are
-answered from C, and only the bytes read are copied. :func:`install` swaps this in once, before
-any index is opened.
+answered from C, and only the bytes read are copied. This module only builds those streams; the
+two Whoosh methods that hand them out are replaced by
+:func:`search.whoosh_internals.install_mapped_reader`, which every path that opens an index calls
+(it is the one place that touches Whoosh's private names).
 """
 
 from __future__ import annotations
 
 import io
 import os
-
-from whoosh.filedb import compound, structfile
-from whoosh.filedb.filestore import StorageError
 
 BUFFER_SIZE = 8192
 
@@ -80,27 +79,11 @@ class _FileRange(_Range):
         return self._file.read(size)
 
 
-def _buffer_file_init(self, buf, name=None, onclose=None):
-    self._buf = buf
-    self._name = name
-    self.file = io.BufferedReader(_BufferRange(buf), buffer_size=BUFFER_SIZE)
-    self.onclose = onclose
-    self.is_real = False
-    self.is_closed = False
+def buffered_view(buf) -> io.BufferedReader:
+    """A buffered stream over ``buf`` (a memoryview of the map): reads copy only what they read."""
+    return io.BufferedReader(_BufferRange(buf), buffer_size=BUFFER_SIZE)
 
 
-def _open_compound_part(self, name, *args, **kwargs):
-    if self.is_closed:
-        raise StorageError("Storage was closed")
-    offset, length = self.range(name)
-    if self._source:  # memory-mapped
-        return structfile.BufferFile(memoryview(self._source)[offset : offset + length], name=name)
-    raw = self._file.file if isinstance(self._file, structfile.StructFile) else self._file
-    return structfile.StructFile(io.BufferedReader(_FileRange(raw, offset, length), buffer_size=BUFFER_SIZE),
-                                 name=name)
-
-
-def install() -> None:
-    """Make Whoosh read compound segment parts through :class:`_Range` streams (idempotent)."""
-    structfile.BufferFile.__init__ = _buffer_file_init
-    compound.CompoundStorage.open_file = _open_compound_part
+def buffered_range(file, offset: int, length: int) -> io.BufferedReader:
+    """A buffered stream over ``length`` bytes of ``file`` from ``offset`` (a shared file)."""
+    return io.BufferedReader(_FileRange(file, offset, length), buffer_size=BUFFER_SIZE)

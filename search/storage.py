@@ -15,7 +15,9 @@ import uuid
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
+from whoosh.index import FileIndex
 
+from . import whoosh_internals
 from .errors import IndexDamaged
 from .schema import make_schema
 
@@ -61,29 +63,32 @@ class _TrackingStorage(FileStorage):
                 handle.close()
 
 
-def open_generation(path: str, name: str) -> whoosh_index.FileIndex:
+def open_generation(path: str, name: str) -> FileIndex:
     """Open generation ``name``; raise :class:`IndexDamaged` if its TOC cannot be read.
 
     The TOC is read once through a tracking storage first because Whoosh leaves the file open
-    when a corrupt TOC makes it raise.
+    when a corrupt TOC makes it raise. Segments are read through :mod:`search.mapped` (installed
+    here: not every caller goes through ``SearchIndex``).
     """
+    whoosh_internals.install_mapped_reader()
     directory = os.path.join(path, name)
     schema = make_schema()
     probe = _TrackingStorage(directory)
     try:
-        whoosh_index.TOC.read(probe, whoosh_index._DEF_INDEX_NAME, schema=schema)
-        return whoosh_index.FileIndex(FileStorage(directory, supports_mmap=MMAP), schema=schema)
+        whoosh_internals.read_toc(probe, schema)
+        return FileIndex(FileStorage(directory, supports_mmap=MMAP), schema=schema)
     except Exception as exc:  # any failure to read the TOC means the same thing: damaged
         raise IndexDamaged(f"cannot open {directory}: {exc!r}") from exc
     finally:
         probe.close_opened()
 
 
-def probe_generation(path: str, name: str) -> tuple[whoosh_index.FileIndex, _TrackingStorage]:
+def probe_generation(path: str, name: str) -> tuple[FileIndex, _TrackingStorage]:
     """Open generation ``name`` through a storage that remembers every file it opens, so that a
     health check that fails half-way can close them all (``storage.close_opened()``)."""
+    whoosh_internals.install_mapped_reader()
     probe = _TrackingStorage(os.path.join(path, name))
-    return whoosh_index.FileIndex(probe, schema=make_schema()), probe
+    return FileIndex(probe, schema=make_schema()), probe
 
 
 def new_generation(path: str) -> tuple[str, str]:

@@ -3,12 +3,12 @@
 Whoosh answers a query by stepping matcher objects through every matching document in Python,
 scoring each one; with sorting, facets and an OR of many terms (our recall-first queries), that
 took 0.5–3 s at 100,000 listings. Here the postings of each term are read once into arrays of
-document numbers and weights and kept, per segment, in a process-wide LRU: segments never change
-once written (deletions live in the reader, and are applied per searcher), so nothing cached can
-go stale. A searcher is seen as one space of document numbers (Whoosh's global numbers); a set of
-documents is a boolean array over it, so OR, AND and NOT are single vector operations, facets
-are counted with ``bincount``, and only the candidates a page needs are scored, with the same
-BM25F formula as Whoosh.
+document numbers and weights and kept, per segment, in a process-wide LRU (:mod:`search.segments`):
+segments never change once written (deletions live in the reader, and are applied per searcher),
+so nothing cached can go stale. A searcher is seen as one space of document numbers (Whoosh's
+global numbers); a set of documents is a boolean array over it, so OR, AND and NOT are single
+vector operations, facets are counted with ``bincount``, and only the candidates a page needs are
+scored, with the same BM25F formula as Whoosh.
 
 A phrase is evaluated as "every bigram present", a superset of the exact phrase; where exactness
 matters (the whole-phrase tier) the caller checks the candidate's text.
@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import mmap
 import threading
-import weakref
 from collections import OrderedDict
 from collections.abc import Iterable
 
@@ -27,181 +26,16 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
-from whoosh.util.numeric import byte_to_length
 
-from .schema import FACETS, META_ID
+from . import whoosh_internals
+from .schema import META_ID
+from .segments import Leaf, leaf_for
 
-POSTINGS_BUDGET = 6_000_000  # postings cached per process (8 bytes each: ~48 MB at most)
 TERM_SETS_BUDGET = 256  # boolean term sets kept per searcher (one byte per document each)
 BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 SPARSE_RATIO = 16  # score by looking candidates up when postings outnumber them this many times
 
 Docs = np.ndarray  # a boolean array over the searcher's document numbers
-
-_LENGTH_DECODE = np.array([0] + [byte_to_length(b) for b in range(1, 256)], dtype=np.float32)
-
-
-class _PostingsCache:
-    """(segment id, field, term bytes) → (document numbers, weights), least recently used first."""
-
-    def __init__(self, budget: int):
-        self.budget = budget
-        self.size = 0
-        self.entries: OrderedDict[tuple[str, str, bytes], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is not None:
-                self.entries.move_to_end(key)
-            return entry
-
-    def put(self, key, entry) -> None:
-        with self.lock:
-            if key in self.entries:
-                return
-            self.entries[key] = entry
-            self.size += len(entry[0])
-            while self.size > self.budget and len(self.entries) > 1:
-                _, (ids, _) = self.entries.popitem(last=False)
-                self.size -= len(ids)
-
-
-_postings = _PostingsCache(POSTINGS_BUDGET)
-_EMPTY_POSTINGS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
-
-
-def _read_postings(reader: IndexReader, fieldname: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """All postings of a term in one segment, deleted documents included."""
-    terms = getattr(reader, "_terms", None)
-    if terms is None or (fieldname, tbytes) not in terms:
-        return _EMPTY_POSTINGS
-    matcher = terms.matcher(fieldname, tbytes, reader.schema[fieldname].format)
-    id_blocks, weight_blocks = [], []
-    while matcher.is_active():
-        # Whole blocks at a time; this is Whoosh's own block decoding without the per-posting calls.
-        matcher._read_data()
-        deltas, block_weights = matcher._data[0], matcher._data[1]
-        # A block holds its first id, then the gaps to each next one.
-        id_blocks.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
-        count = len(deltas)
-        if block_weights is None:
-            weight_blocks.append(np.ones(count, dtype=np.float32))
-        elif isinstance(block_weights, float):
-            weight_blocks.append(np.full(count, block_weights, dtype=np.float32))
-        else:
-            weight_blocks.append(np.asarray(block_weights, dtype=np.float32))
-        matcher._next_block()
-    if not id_blocks:
-        return _EMPTY_POSTINGS
-    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
-
-
-class Leaf:
-    """One segment's cached data. Segments are immutable, so this is valid as long as the
-    segment exists; it is shared by every searcher that includes the segment."""
-
-    def __init__(self, segment_id: str, doc_count: int):
-        self.segment_id = segment_id
-        self.doc_count = doc_count
-        self.lock = threading.Lock()
-        self._lengths: dict[str, np.ndarray] = {}
-        self._columns: dict[str, np.ndarray] = {}
-        self._facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]] | None = None
-
-    def postings(self, reader: IndexReader, fieldname: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
-        key = (self.segment_id, fieldname, tbytes)
-        entry = _postings.get(key)
-        if entry is None:
-            entry = _read_postings(reader, fieldname, tbytes)
-            _postings.put(key, entry)
-        return entry
-
-    def lengths(self, reader: IndexReader, fieldname: str) -> np.ndarray:
-        """Each document's length of ``fieldname`` as BM25 sees it (one-byte approximation)."""
-        with self.lock:
-            found = self._lengths.get(fieldname)
-            if found is None:
-                found = self._lengths[fieldname] = _field_lengths(reader, fieldname, self.doc_count)
-            return found
-
-    def column(self, reader: IndexReader, name: str) -> np.ndarray:
-        """Raw values of a sortable column by document number: float64 for numbers and dates,
-        bytes for identifiers."""
-        with self.lock:
-            return self._column(reader, name)
-
-    def _column(self, reader: IndexReader, name: str) -> np.ndarray:  # self.lock held
-        found = self._columns.get(name)
-        if found is None:
-            if reader.has_column(name):
-                values = list(reader.column_reader(name, translate=False))
-                # Dates are 100 ns ticks, and a missing one is the column's largest value:
-                # float64 keeps their order (to within 2 µs) without overflowing.
-                kind = np.bytes_ if values and isinstance(values[0], bytes) else np.float64
-                found = np.array(values, dtype=kind) if values else np.zeros(0, dtype=kind)
-            else:
-                found = np.zeros(self.doc_count, dtype=np.float64)
-            self._columns[name] = found
-        return found
-
-    def numeric_ids(self, reader: IndexReader) -> np.ndarray | None:
-        """Each document's ``doc_id`` as an integer, or None if some id is not a number."""
-        with self.lock:
-            if "numeric_ids" not in self._columns:
-                ids = self._column(reader, "doc_id").tolist()
-                numeric = all(i.isdigit() and len(i) < 18 for i in ids)
-                self._columns["numeric_ids"] = np.array([int(i) for i in ids], dtype=np.int64) if numeric else None
-            return self._columns["numeric_ids"]
-
-    def facet_values(self, reader: IndexReader) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:
-        """For each facet: its values, and two parallel arrays (document, value index), one
-        pair per posting, in document order."""
-        with self.lock:
-            if self._facets is None:
-                schema = reader.schema
-                facets = {}
-                for name in FACETS:
-                    values, docs, codes = [], [], []
-                    for tbytes in reader.lexicon(name):
-                        ids = _read_postings(reader, name, tbytes)[0]
-                        docs.append(ids)
-                        codes.append(np.full(len(ids), len(values), dtype=np.int32))
-                        values.append(schema[name].from_bytes(tbytes))
-                    owners = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
-                    value_codes = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
-                    order = np.argsort(owners, kind="stable")  # by document, once per segment
-                    facets[name] = (values, owners[order], value_codes[order])
-                self._facets = facets
-            return self._facets
-
-
-def _field_lengths(reader: IndexReader, fieldname: str, count: int) -> np.ndarray:
-    perdoc = getattr(reader, "_perdoc", None)
-    try:
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is None:
-            return np.zeros(count, dtype=np.float32)
-        return _LENGTH_DECODE[np.frombuffer(bytes(bytearray(column)), dtype=np.uint8)][:count]
-    except (AttributeError, ImportError):  # another codec: the slow public way
-        return np.array([reader.doc_field_length(d, fieldname) or 0 for d in range(count)], dtype=np.float32)
-
-
-_leaves: weakref.WeakValueDictionary[str, Leaf] = weakref.WeakValueDictionary()
-_leaves_lock = threading.Lock()
-
-
-def _leaf_for(reader: IndexReader) -> Leaf:
-    segment = reader.segment()
-    key = segment.segment_id() if segment is not None else f"reader-{id(reader)}"
-    with _leaves_lock:
-        leaf = _leaves.get(key)
-        if leaf is None:
-            leaf = _leaves[key] = Leaf(key, reader.doc_count_all())
-        return leaf
 
 
 class Part:
@@ -210,9 +44,7 @@ class Part:
 
     def __init__(self, leaf: Leaf, reader: IndexReader, offset: int):
         self.leaf, self.reader, self.offset = leaf, reader, offset
-        storage = getattr(reader, "_storage", None)  # a compound segment: its map, when mapped
-        source = getattr(getattr(storage, "a", storage), "_source", None)
-        self.map = source if isinstance(source, mmap.mmap) else None
+        self.map = whoosh_internals.segment_map(reader)  # a compound segment: its map, when mapped
 
 
 _DONTNEED = getattr(mmap, "MADV_DONTNEED", None)
@@ -226,7 +58,7 @@ class View:
         self.schema = searcher.schema
         reader = searcher.reader()
         self.reader = reader
-        self.parts: list[Part] = [Part(_leaf_for(sub), sub, offset) for sub, offset in reader.leaf_readers()]
+        self.parts: list[Part] = [Part(leaf_for(sub), sub, offset) for sub, offset in reader.leaf_readers()]
         self.size = sum(part.leaf.doc_count for part in self.parts)
         live = np.ones(self.size, dtype=bool)
         for part in self.parts:
@@ -334,7 +166,8 @@ class View:
         if found is None:
             found = []
             if q.fieldname in self.schema:  # some expand to bytes, some (FuzzyTerm) to text
-                found = [t if isinstance(t, bytes) else self._to_bytes(q.fieldname, t) for t in q._btexts(self.reader)]
+                found = [t if isinstance(t, bytes) else self._to_bytes(q.fieldname, t)
+                         for t in whoosh_internals.multiterm_texts(q, self.reader)]
                 found = [t for t in found if t is not None]
             with self._lock:
                 self._arrays[key] = found
