@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
+
+from cachetools import Cache, LRUCache
 
 _MISSING = object()
 
@@ -23,34 +24,44 @@ class StateCache:
 
     def __init__(self, size: int = 256, max_seconds: float | None = 3600,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self.size = size
         self.max_seconds = max_seconds
         self.clock = clock
         self.hits = 0
         self.builds = 0
-        self._entries: OrderedDict[Hashable, tuple[Hashable, float, Any]] = OrderedDict()
         self._lock = threading.Lock()
+        self.size = size
+
+    @property
+    def size(self) -> int:
+        """How many values are kept (least recently used out first); 0 or less keeps none."""
+        return self._size
+
+    @size.setter
+    def size(self, size: int) -> None:
+        # cachetools fixes an LRUCache's size when it is made: resizing starts an empty one.
+        with self._lock:
+            self._size = size
+            self._entries: LRUCache[Hashable, tuple[Hashable, float, Any]] = LRUCache(maxsize=max(size, 0))
 
     def lookup(self, key: Hashable, state: Hashable, default: Any = None) -> Any:
         """The value cached for ``key`` if it was built under ``state`` (and is young enough)."""
         now = self.clock()
         with self._lock:
-            item = self._entries.get(key)
+            # Read without marking the entry used (``Cache.get`` would go through LRUCache's
+            # ``__getitem__``): only a hit counts as a use, as a stale entry is about to be replaced.
+            item = Cache.__getitem__(self._entries, key) if key in self._entries else None
             if item is not None and item[0] == state and (
                     self.max_seconds is None or now - item[1] < self.max_seconds):
-                self._entries.move_to_end(key)
                 self.hits += 1
-                return item[2]
+                return self._entries[key][2]  # LRUCache's __getitem__: now the most recently used
         return default
 
     def put(self, key: Hashable, state: Hashable, value: Any) -> None:
         with self._lock:
             self.builds += 1
-            if self.size > 0:
+            if self._size > 0:
+                # Setting an entry makes it the most recently used; the LRUCache evicts the least.
                 self._entries[key] = (state, self.clock(), value)
-                self._entries.move_to_end(key)
-                while len(self._entries) > self.size:
-                    self._entries.popitem(last=False)
 
     def get(self, key: Hashable, state: Hashable, build: Callable[[], Any]) -> Any:
         """The cached value for ``key`` if it was built under ``state``, else ``build()`` it.

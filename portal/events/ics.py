@@ -1,8 +1,12 @@
-"""iCalendar (RFC 5545) output for events, written by hand: the subset the portal needs is small.
+"""iCalendar (RFC 5545) output for events, built with the ``icalendar`` package.
 
 A pure function from plain entries to bytes; the views build the entries (URLs, translated text).
-Rules kept here: CRLF line ends (§3.1), lines folded at 75 octets without splitting a UTF-8
-character, TEXT values escaped (§3.3.11), times in UTC with a trailing Z (§3.3.5).
+``icalendar`` builds the components and content lines (property names, parameters, date-times,
+durations, offsets, lists). Rules kept here: times in UTC with a trailing Z (§3.3.5), TEXT values
+escaped (§3.3.11), CRLF line ends (§3.1) and lines folded at 75 octets without splitting a UTF-8
+character. TEXT escaping stays ours because icalendar's turns a literal ``\\N`` in the text into a
+line break (a path such as ``D:\\New`` would lose its backslash) and keeps control characters;
+folding stays ours so that a calendar's bytes, and so its ETag, do not depend on the library.
 """
 
 from __future__ import annotations
@@ -10,12 +14,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Calendar, Event, Timezone, TimezoneStandard
+from icalendar.prop import vCategory, vText, vUri
 
 CRLF = "\r\n"
 MAX_OCTETS = 75
 # Control characters other than HTAB are not allowed in TEXT values; newlines are escaped first.
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+SHANGHAI_OFFSET = timedelta(hours=8)  # no daylight saving since 1991
 
 
 @dataclass(frozen=True)
@@ -40,10 +48,30 @@ def escape_text(value: str) -> str:
     return _CONTROL.sub("", value)
 
 
-def format_utc(value: datetime) -> str:
+class _Text(vText):
+    """icalendar's TEXT value with :func:`escape_text` as its escaping."""
+
+    __slots__ = ()
+
+    def to_ical(self) -> bytes:
+        return escape_text(self).encode("utf-8")
+
+
+class _Categories(vCategory):
+    """icalendar's CATEGORIES value, each category escaped with :func:`escape_text`."""
+
+    def to_ical(self) -> bytes:
+        return ",".join(escape_text(c) for c in self.cats).encode("utf-8")
+
+
+def _utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("naive datetime given to the calendar")
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return value.astimezone(UTC)
+
+
+def format_utc(value: datetime) -> str:
+    return _utc(value).strftime("%Y%m%dT%H%M%SZ")
 
 
 def fold(line: str) -> str:
@@ -62,33 +90,45 @@ def fold(line: str) -> str:
     return (CRLF + " ").join(parts)
 
 
-def _uri(value: str) -> str:
+def _uri(value: str) -> vUri:
     # URIs are not TEXT: no backslash escapes, but they must not break the line.
-    return _CONTROL.sub("", value.replace("\r", "").replace("\n", ""))
+    return vUri(_CONTROL.sub("", value.replace("\r", "").replace("\n", "")))
 
 
-def _event_lines(entry: CalendarEntry) -> list[str]:
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:{escape_text(entry.uid)}",
-        f"DTSTAMP:{format_utc(entry.stamp)}",
-        f"DTSTART:{format_utc(entry.start)}",
-        f"DTEND:{format_utc(entry.end)}",
-        f"SUMMARY:{escape_text(entry.summary)}",
-    ]
+def _event(entry: CalendarEntry) -> Event:
+    event = Event()
+    event.add("uid", _Text(entry.uid))
+    event.add("dtstamp", _utc(entry.stamp))
+    event.add("dtstart", _utc(entry.start))
+    event.add("dtend", _utc(entry.end))
+    event.add("summary", _Text(entry.summary))
     if entry.location:
-        lines.append(f"LOCATION:{escape_text(entry.location)}")
+        event.add("location", _Text(entry.location))
     if entry.url:
-        lines.append(f"URL:{_uri(entry.url)}")
+        event.add("url", _uri(entry.url))
     if entry.description:
-        lines.append(f"DESCRIPTION:{escape_text(entry.description)}")
+        event.add("description", _Text(entry.description))
     if entry.categories:
-        lines.append("CATEGORIES:" + ",".join(escape_text(c) for c in entry.categories))
-    lines.append(f"SEQUENCE:{entry.sequence}")
+        event.add("categories", _Categories(list(entry.categories)))
+    event.add("sequence", entry.sequence)
     if entry.created is not None:
-        lines.append(f"CREATED:{format_utc(entry.created)}")
-    lines += [f"LAST-MODIFIED:{format_utc(entry.stamp)}", "STATUS:CONFIRMED", "TRANSP:OPAQUE", "END:VEVENT"]
-    return lines
+        event.add("created", _utc(entry.created))
+    event.add("last-modified", _utc(entry.stamp))
+    event.add("status", "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    return event
+
+
+def _shanghai() -> Timezone:
+    standard = TimezoneStandard()
+    standard.add("dtstart", datetime(1970, 1, 1))  # naive: a VTIMEZONE's DTSTART is local time
+    standard.add("tzoffsetfrom", SHANGHAI_OFFSET)
+    standard.add("tzoffsetto", SHANGHAI_OFFSET)
+    standard.add("tzname", "CST")
+    zone = Timezone()
+    zone.add("tzid", "Asia/Shanghai")
+    zone.add_component(standard)
+    return zone
 
 
 def serialize_calendar(entries: Iterable[CalendarEntry], *, prodid: str, name: str | None = None,
@@ -99,15 +139,19 @@ def serialize_calendar(entries: Iterable[CalendarEntry], *, prodid: str, name: s
     same bytes (and ETag) on every render. The Asia/Shanghai VTIMEZONE is always present: it tells
     clients the portal's zone, and keeps a calendar without events valid (one component at least).
     """
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{escape_text(prodid)}", "CALSCALE:GREGORIAN"]
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", _Text(prodid))
+    calendar.add("calscale", "GREGORIAN")
     if name:
-        lines += [f"NAME:{escape_text(name)}", f"X-WR-CALNAME:{escape_text(name)}"]
+        calendar.add("name", _Text(name))
+        calendar.add("x-wr-calname", _Text(name))
     if refresh_hours:
-        lines.append(f"REFRESH-INTERVAL;VALUE=DURATION:PT{refresh_hours}H")
-    lines += ["X-WR-TIMEZONE:Asia/Shanghai",
-              "BEGIN:VTIMEZONE", "TZID:Asia/Shanghai", "BEGIN:STANDARD", "DTSTART:19700101T000000",
-              "TZOFFSETFROM:+0800", "TZOFFSETTO:+0800", "TZNAME:CST", "END:STANDARD", "END:VTIMEZONE"]
+        calendar.add("refresh-interval", timedelta(hours=refresh_hours), parameters={"VALUE": "DURATION"})
+    calendar.add("x-wr-timezone", "Asia/Shanghai")
+    calendar.add_component(_shanghai())
     for entry in entries:
-        lines += _event_lines(entry)
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + CRLF for line in lines).encode("utf-8")
+        calendar.add_component(_event(entry))
+    # Properties in the order added (sorted=False); every content line folded by ``fold``.
+    lines = calendar.content_lines(sorted=False)
+    return "".join(fold(line) + CRLF for line in lines if line).encode("utf-8")
