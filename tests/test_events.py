@@ -492,8 +492,8 @@ def test_fold_and_escape():
 # ---------------------------------------------------------------- demo data
 
 def test_demo_events(app):
+    from portal.demo import events as demo
     from portal.demo import load_demo
-    from portal.events import demo
 
     with app.app_context():
         messages: list[str] = []

@@ -1,5 +1,5 @@
-"""Demo data: fictional hospitals (marked as examples), enterprises of every size, one account
-per role. Idempotent: what exists is left alone, and passwords are printed only when created."""
+"""Demo organisations and accounts: fictional hospitals (marked as examples), enterprises of every
+size, one account per role."""
 
 from __future__ import annotations
 
@@ -79,11 +79,13 @@ def _org(code: str, kind: str, name: str, name_en: str | None = None, **fields) 
     return org
 
 
-def load_demo(*, if_empty: bool = False, echo: Callable[[str], None] = print) -> None:
+def load_accounts(*, if_empty: bool = False, echo: Callable[[str], None] = print) -> bool:
+    """The reference rows, the organisations and one account per role; false when ``if_empty``
+    found accounts already (nothing is loaded then)."""
     ensure_reference_data()
     if if_empty and db.session.scalar(db.select(User.id).limit(1)) is not None:
         echo("accounts exist: demo data not loaded")
-        return
+        return False
     for code, name, name_en in CENTRES:
         _org(code, "centre", name, name_en)
     _org(ORGANISER[0], "organiser", ORGANISER[1], ORGANISER[2])
@@ -109,14 +111,4 @@ def load_demo(*, if_empty: bool = False, echo: Callable[[str], None] = print) ->
                      actor=None, data={"role": role, "org": org.code, "demo": True})
         echo(f"{role:<18} {email:<34} password: {password}")
     db.session.commit()
-    _load_domain_demo(echo)
-    echo("demo data ready (organisations marked 示例 are fictional)")
-
-
-def _load_domain_demo(echo: Callable[[str], None]) -> None:
-    """Each area adds its own demo records."""
-    from portal import demo_listings
-    from portal.deals import demo as demo_deals
-
-    demo_listings.load(echo)
-    demo_deals.load(echo)
+    return True

@@ -15,8 +15,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from portal.deals import operations as ops
-from portal.demo import demo_credit_code
-from portal.demo_listings import PATENTS
+from portal.demo.accounts import demo_credit_code
+from portal.demo.listings import PATENTS
 from portal.errors import OperationError
 from portal.exchange.operations import exchange_by_code, forward_deal
 from portal.extensions import db
@@ -33,7 +33,7 @@ FORWARD_TO = "stex"  # the exchange the demo exchange operator works for
 class DemoDeal:
     centre: str
     mode: str
-    patents: tuple[int, ...]  # candidates, indexes into demo_listings.PATENTS: the first one accepted is used
+    patents: tuple[int, ...]  # candidates, indexes into portal.demo.listings.PATENTS: the first one accepted is used
     licensee: int  # the demo enterprise's number (as in demo_credit_code)
     on: tuple  # ("baseline" | "assessment", month, day), or ("days_ago", n)
     amount: str

@@ -6,8 +6,8 @@ from datetime import datetime, time, timedelta
 
 from portal.events import operations as ops
 from portal.extensions import db
-from portal.main.template_helpers import SHANGHAI
 from portal.models import Event, Listing, Organisation, User
+from portal.timefmt import SHANGHAI
 
 
 def _at(days: int, hour: int) -> datetime:

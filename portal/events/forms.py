@@ -9,9 +9,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from portal.events import EVENT_KIND_LABELS
 from portal.forms import choices
-from portal.main.template_helpers import SHANGHAI
+from portal.labels import EVENT_KIND_LABELS
+from portal.timefmt import SHANGHAI
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 

@@ -18,9 +18,8 @@ from sqlalchemy import func, or_
 
 from portal import audit
 from portal.errors import OperationError
-from portal.events import EVENT_KIND_LABELS
 from portal.extensions import db
-from portal.main.template_helpers import local_time
+from portal.labels import EVENT_KIND_LABELS
 from portal.models import (
     EVENT_KINDS,
     Deal,
@@ -33,7 +32,8 @@ from portal.models import (
     event_listings,
 )
 from portal.permissions import role_has
-from portal.requests.operations import can_see_request
+from portal.requests.access import can_see_request
+from portal.timefmt import local_time
 
 MAX_HEADCOUNT = 10_000
 # An enterprise may name an event that started up to this long ago, or starts within AHEAD.

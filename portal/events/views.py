@@ -10,15 +10,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from portal.events import EVENT_KIND_LABELS
 from portal.events import operations as ops
 from portal.events.forms import EventForm
 from portal.events.ics import CalendarEntry, serialize_calendar
 from portal.extensions import db
 from portal.forms import choices
+from portal.labels import EVENT_KIND_LABELS
 from portal.models import Event, EventAttendance, Listing
 from portal.permissions import require
-from portal.requests.operations import can_see_request
+from portal.requests.access import can_see_request
 from portal.transaction import perform
 
 bp = Blueprint("events", __name__)

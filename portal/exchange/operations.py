@@ -16,8 +16,8 @@ from sqlalchemy import func, text
 
 from portal import audit
 from portal.errors import OperationError
-from portal.exchange.labels import FORWARD_STATUS_LABELS
 from portal.extensions import db
+from portal.labels import FORWARD_STATUS_LABELS
 from portal.models import (
     FORWARD_STATUSES,
     Deal,

@@ -9,9 +9,9 @@ from flask_login import current_user
 
 from portal.exchange import operations as ops
 from portal.exchange.forms import ForwardForm, StatusForm
-from portal.exchange.labels import FORWARD_STATUS_LABELS
 from portal.extensions import db
 from portal.forms import choices
+from portal.labels import FORWARD_STATUS_LABELS
 from portal.models import FORWARD_CLOSED, FORWARD_STATUSES, Deal, ExchangeForward, Listing
 from portal.permissions import require
 from portal.transaction import perform

@@ -25,9 +25,9 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from portal import labels
-from portal.events import EVENT_KIND_LABELS
-from portal.main.template_helpers import local_time
+from portal.labels import EVENT_KIND_LABELS
 from portal.models import Event, Listing, OpenLicenceDeclaration
+from portal.timefmt import local_time
 
 CONTENT_TYPES = {"atom": "application/atom+xml; charset=utf-8", "rss": "application/rss+xml; charset=utf-8"}
 FORMATS = tuple(CONTENT_TYPES)

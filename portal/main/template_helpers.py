@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import Flask
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
 
 from portal import labels
 from portal.forms import EmptyForm
 from portal.permissions import can
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def local_time(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
-    """A UTC timestamp shown in Shanghai time."""
-    if value is None:
-        return ""
-    return format_datetime(value, fmt)
-
-
-def plain_number(value) -> str:
-    """2.500 → 2.5, 20000.00 → 20000: rates and amounts as people write them."""
-    from decimal import Decimal
-
-    if value is None:
-        return ""
-    text = format(Decimal(value).normalize(), "f")
-    return text
+from portal.timefmt import local_time, plain_number
 
 
 def unread_notifications() -> int:

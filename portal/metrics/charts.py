@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from portal.labels import KIND_LABELS
 from portal.metrics.figures import CentreFigures
-from portal.metrics.labels import KIND_LABELS
 from portal.metrics.targets import DEAL_KINDS, Tally
 
 

@@ -11,10 +11,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.extensions import db
+from portal.labels import AWARD_LABELS
 from portal.metrics import operations as ops
 from portal.metrics.access import is_centre_staff, may_view
 from portal.metrics.forms import AwardForm, NavigationReportForm, PctForm, RulesDocumentForm, StaffingForm
-from portal.metrics.labels import AWARD_LABELS
 from portal.models import CentreAward, CentreProfile, NavigationReport, Organisation, PctApplication, RulesDocument
 from portal.transaction import perform
 

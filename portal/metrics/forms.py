@@ -11,7 +11,7 @@ from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectF
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from portal.forms import choices
-from portal.metrics.labels import AWARD_LABELS
+from portal.labels import AWARD_LABELS
 
 YEAR = [InputRequired(), NumberRange(min=2000, max=2100)]
 COUNT = [InputRequired(), NumberRange(min=0, max=100000)]

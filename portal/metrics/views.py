@@ -9,6 +9,14 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
+from portal.labels import (
+    AMOUNT_TARGETS,
+    AWARD_LABELS,
+    CONDITION_LABELS,
+    DEAL_TARGETS,
+    KIND_LABELS,
+    TARGET_LABELS,
+)
 from portal.metrics import export, figures
 from portal.metrics.access import (
     is_centre_staff,
@@ -18,14 +26,6 @@ from portal.metrics.access import (
     viewable_centre,
 )
 from portal.metrics.charts import chart_data
-from portal.metrics.labels import (
-    AMOUNT_TARGETS,
-    AWARD_LABELS,
-    CONDITION_LABELS,
-    DEAL_TARGETS,
-    KIND_LABELS,
-    TARGET_LABELS,
-)
 from portal.metrics.targets import DEAL_KINDS
 from portal.models import CentreAward, Deal, Organisation
 from portal.permissions import require

@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from portal import audit
+from portal.deals.operations import exclusive_deal_overlaps
 from portal.errors import OperationError, rule_message
 from portal.extensions import db
 from portal.indexing.changes import listing_ids_of, note_search_change
@@ -35,8 +36,6 @@ from portal.rules import (
 def exclusive_or_sole_licence_in_force(patent: Patent) -> bool:
     """Whether an exclusive or sole licence binds the patent today: one recorded as a deal, or one
     granted outside the portal that the centre recorded on the patent."""
-    from portal.deals.operations import exclusive_deal_overlaps
-
     today = date.today()
     if patent.exclusive_licence_until is not None and patent.exclusive_licence_until >= today:
         return True

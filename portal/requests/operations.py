@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from portal import audit
 from portal.errors import OperationError, rule_message
+from portal.events.operations import event_for_request
 from portal.extensions import db
 from portal.models import LicenceRequest, Listing, RequestMessage, RequestStatusChange, User
 from portal.notify import notify
@@ -76,9 +77,6 @@ def file_request(listing: Listing, user: User, data: RequestData) -> LicenceRequ
         raise OperationError(_("Only enterprise members can file licence requests."))
     check_requestable(listing, data.mode)
     if data.event_id is not None:
-        # A local import: the events area imports this module (can_see_request).
-        from portal.events.operations import event_for_request
-
         event_for_request(data.event_id, user, listing)
     request = LicenceRequest(
         listing=listing, enterprise_id=user.organisation_id, created_by_id=user.id, mode=data.mode,
@@ -132,12 +130,3 @@ def _status_label(status: str) -> str:
     from portal.labels import REQUEST_STATUS_LABELS
 
     return str(REQUEST_STATUS_LABELS.get(status, status))
-
-
-def can_see_request(user, request: LicenceRequest) -> bool:
-    """The requesting enterprise's members and the listing centre's staff; nobody else."""
-    if not user.is_authenticated:
-        return False
-    if user.role == "sme_member":
-        return request.enterprise_id == user.organisation_id
-    return user.role in ("centre_staff", "centre_admin") and request.listing.centre_id == user.organisation_id

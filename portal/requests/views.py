@@ -14,7 +14,6 @@ from portal.events.operations import event_choices_for, event_label
 from portal.extensions import db
 from portal.forms import EmptyForm, choices
 from portal.labels import FEE_METHOD_LABELS, REQUEST_MODE_LABELS
-from portal.main.template_helpers import plain_number
 from portal.models import (
     OPEN_STATUSES,
     REQUEST_STATUSES,
@@ -28,9 +27,11 @@ from portal.models import (
 )
 from portal.permissions import require
 from portal.requests import operations as ops
+from portal.requests.access import can_see_request
 from portal.requests.forms import MessageForm, RequestForm, StatusForm, TakeOpenLicenceForm
 from portal.requests.notice import render_pdf
 from portal.requests.open_licence import LicenseeDetails, take_open_licence
+from portal.timefmt import plain_number
 from portal.transaction import perform
 
 bp = Blueprint("requests", __name__)
@@ -38,7 +39,7 @@ bp = Blueprint("requests", __name__)
 
 def visible_request(request_id: int) -> LicenceRequest:
     item = db.session.get(LicenceRequest, request_id)
-    if item is None or not ops.can_see_request(current_user, item):
+    if item is None or not can_see_request(current_user, item):
         abort(404)
     return item
 
@@ -172,7 +173,7 @@ def take(listing_id: int, patent_id: int):
 
 def visible_acceptance(acceptance_id: int) -> OpenLicenceAcceptance:
     acceptance = db.session.get(OpenLicenceAcceptance, acceptance_id)
-    if acceptance is None or not ops.can_see_request(current_user, acceptance.request):
+    if acceptance is None or not can_see_request(current_user, acceptance.request):
         abort(404)
     return acceptance
 

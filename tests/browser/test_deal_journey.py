@@ -62,7 +62,7 @@ def stex_operator(app, make):
 
 def test_event_request_deal_exchange_and_recordal(page, app, listing, organiser, centre, centre_staff, sme_user,
                                                   stex_operator, artifacts):
-    from portal.main.template_helpers import SHANGHAI
+    from portal.timefmt import SHANGHAI
 
     nav = page.get_by_role("navigation")
     yesterday = datetime.now(SHANGHAI).date() - timedelta(days=1)
