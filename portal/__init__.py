@@ -65,7 +65,7 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
-    from portal.api.views import bp as api_bp
+    from portal.listings.api import bp as api_bp
     from portal.auth.views import bp as auth_bp
     from portal.deals.import_views import bp as deal_import_bp
     from portal.deals.views import bp as deals_bp
@@ -78,17 +78,16 @@ def configure_blueprints(app: Flask) -> None:
     from portal.listings.search import bp as search_bp
     from portal.listings.views import bp as listings_bp
     from portal.main.views import bp as main_bp
-    from portal.metrics.admin import bp as programme_admin_bp
+    from portal.metrics import admin, facts, views  # noqa: F401  (each adds its routes to the metrics blueprint)
     from portal.metrics.api import bp as metrics_api_bp
-    from portal.metrics.facts import bp as centre_facts_bp
-    from portal.metrics.views import bp as metrics_bp
-    from portal.patents.template_files import bp as import_help_bp
+    from portal.metrics.blueprint import bp as metrics_bp
+    from portal.patents.import_help import bp as import_help_bp
     from portal.patents.views import bp as patents_bp
     from portal.requests.views import bp as requests_bp
 
     for bp in (main_bp, auth_bp, admin_bp, listings_bp, manage_bp, search_bp, requests_bp, deals_bp, api_bp, patents_bp,
                feeds_bp, events_bp, deal_import_bp, exchange_bp, exchange_api_bp, exchange_admin_bp,
-               metrics_bp, centre_facts_bp, metrics_api_bp, programme_admin_bp, import_help_bp):
+               metrics_bp, metrics_api_bp, import_help_bp):
         app.register_blueprint(bp)
 
 

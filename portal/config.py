@@ -80,6 +80,14 @@ class Config:
         self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "5 per minute")
         # Feed entry ids are tag URIs under this authority: stable whatever host serves the feed.
         self.FEED_TAG_AUTHORITY = _env("FEED_TAG_AUTHORITY", "portal.local")
+        # Rendered feeds kept per process, each valid while the change log's state is unchanged …
+        self.FEED_CACHE_SIZE = 256
+        self.FEED_CACHE_SECONDS = 3600  # … and rebuilt after this long whatever the state
+        self.FEED_MAX_AGE = 300  # Cache-Control max-age of a feed response (seconds)
+        self.FEED_INDEX_CHECK_SECONDS = 1.0  # how often a feed asks the index how far it has applied
+        # Serialised listings of the read API kept per process, each valid under its listing's state.
+        self.API_ITEM_CACHE_SIZE = 4096
+        self.API_ITEM_CACHE_SECONDS = 300
         self.EXCHANGE_API_RATE_LIMIT = _env("EXCHANGE_API_RATE_LIMIT", "300 per minute")
         # Open-licence fee guidance caps (DOMAIN.md §4, unconfirmed figures): a fee above them gets a
         # warning, never a refusal. One key per field of rules.DEFAULT_FEE_GUIDANCE, in yuan and %.

@@ -177,7 +177,7 @@ def test_eligibility_moves_with_its_date(app, scenario, facts):
 def test_a_baseline_of_zero_needs_at_least_one(app, centre, scenario):
     data = figures_json(app, year=2025)  # nothing in 2025, baseline still 2022
     assert data["targets"]["count"] == {"required": 4, "actual": 0, "met": False, "baseline": 3, "growth_pct": "-100.0"}
-    from portal.metrics.targets import growth_target
+    from portal.rules.targets import growth_target
 
     assert growth_target(0, 0, D(20)).required == 1
     assert not growth_target(0, 0, D(20)).met and growth_target(1, 0, D(20)).met

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import os
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
@@ -35,14 +34,9 @@ IGNORED_ARGS = ("page", "per_page", "sort")  # a feed is always the newest FEED_
 
 @bp.record_once
 def configure(state) -> None:
-    """Defaults for the feed settings (the app's config may set any of them) and this app's cache."""
-    config = state.app.config
-    config.setdefault("FEED_TAG_AUTHORITY", os.environ.get("PORTAL_FEED_TAG_AUTHORITY", "portal.local"))
-    config.setdefault("FEED_CACHE_SIZE", 256)
-    config.setdefault("FEED_CACHE_SECONDS", 3600)
-    config.setdefault("FEED_MAX_AGE", 300)
-    config.setdefault("FEED_INDEX_CHECK_SECONDS", 1.0)
+    """This app's feed cache and index mark, sized by the feed settings of ``portal.config``."""
     app = state.app
+    config = app.config
     # Rendered feeds by key, valid while their state token is unchanged (portal.feeds.cache).
     app.extensions["feed_cache"] = StateCache(config["FEED_CACHE_SIZE"], config["FEED_CACHE_SECONDS"])
     app.extensions["feed_index_mark"] = IndexMark(lambda: get_index(app).last_applied_id(),

@@ -32,8 +32,6 @@ from portal.statecache import StateCache
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("API_ITEM_CACHE_SIZE", 4096)
-    app.config.setdefault("API_ITEM_CACHE_SECONDS", 300)
     app.extensions["api_item_cache"] = StateCache(app.config["API_ITEM_CACHE_SIZE"],
                                                   app.config["API_ITEM_CACHE_SECONDS"])
 

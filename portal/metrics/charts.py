@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from portal.labels import KIND_LABELS
 from portal.metrics.figures import CentreFigures
-from portal.metrics.targets import DEAL_KINDS, Tally
+from portal.rules.targets import DEAL_KINDS, Tally
 
 
 def chart_data(f: CentreFigures, months: dict[int, dict[int, Tally]]) -> dict:

@@ -15,8 +15,8 @@ from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.metrics.figures import CentreFigures, DealFilter, concluded_on, selected_deals
-from portal.metrics.targets import SME_CLASSES, money
 from portal.models import Deal
+from portal.rules.targets import SME_CLASSES, money
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,11 +14,10 @@ from portal.extensions import db
 from portal.labels import AWARD_LABELS
 from portal.metrics import operations as ops
 from portal.metrics.access import is_centre_staff, may_view
+from portal.metrics.blueprint import bp
 from portal.metrics.forms import AwardForm, NavigationReportForm, PctForm, RulesDocumentForm, StaffingForm
 from portal.models import CentreAward, CentreProfile, NavigationReport, Organisation, PctApplication, RulesDocument
 from portal.transaction import perform
-
-bp = Blueprint("centre_facts", __name__, url_prefix="/metrics")
 
 FORMS = {"staffing": StaffingForm, "pct": PctForm, "report": NavigationReportForm, "rules": RulesDocumentForm,
          "award": AwardForm}
@@ -48,9 +47,9 @@ def _page(centre: Organisation, status: int = 200, **given):
         awards=_facts(centre.id, CentreAward, CentreAward.year.desc())), status
 
 
-@bp.get("/centre/facts")
+@bp.get("/metrics/centre/facts")
 @login_required
-def index():
+def facts():
     """The centre's facts, each list with its form."""
     return _page(own_centre())
 
@@ -60,11 +59,11 @@ def _save(name: str, action, success: str):
     centre = own_centre()
     form = FORMS[name]()
     if form.validate_on_submit() and perform(lambda: action(centre, form), form=form, success=success):
-        return redirect(url_for("centre_facts.index"))
+        return redirect(url_for("metrics.facts"))
     return _page(centre, 400, **{name: form})
 
 
-@bp.post("/centre/facts/staffing")
+@bp.post("/metrics/centre/facts/staffing")
 @login_required
 def staffing():
     return _save("staffing", lambda centre, form: ops.update_staffing(
@@ -72,7 +71,7 @@ def staffing():
         certified=form.certified_staff.data, actor=current_user), _("Staff saved."))
 
 
-@bp.post("/centre/facts/pct")
+@bp.post("/metrics/centre/facts/pct")
 @login_required
 def add_pct():
     return _save("pct", lambda centre, form: ops.add_pct_application(
@@ -80,7 +79,7 @@ def add_pct():
         _("PCT application recorded."))
 
 
-@bp.post("/centre/facts/reports")
+@bp.post("/metrics/centre/facts/reports")
 @login_required
 def add_report():
     def action(centre, form):
@@ -92,7 +91,7 @@ def add_report():
     return _save("report", action, _("Navigation report stored."))
 
 
-@bp.post("/centre/facts/rules")
+@bp.post("/metrics/centre/facts/rules")
 @login_required
 def add_rules():
     return _save("rules", lambda centre, form: ops.add_rules_document(
@@ -100,7 +99,7 @@ def add_rules():
         actor=current_user), _("Rules document recorded."))
 
 
-@bp.post("/centre/facts/awards")
+@bp.post("/metrics/centre/facts/awards")
 @login_required
 def add_award():
     return _save("award", lambda centre, form: ops.add_award(
@@ -108,9 +107,9 @@ def add_award():
         _("Award recorded."))
 
 
-@bp.post("/centre/facts/<any(pct, reports, rules, awards):kind>/<int:fact_id>/delete")
+@bp.post("/metrics/centre/facts/<any(pct, reports, rules, awards):kind>/<int:fact_id>/delete")
 @login_required
-def delete(kind: str, fact_id: int):
+def delete_fact(kind: str, fact_id: int):
     """Remove one of the centre's facts (a mistaken entry)."""
     from portal.forms import EmptyForm
 
@@ -121,10 +120,10 @@ def delete(kind: str, fact_id: int):
         abort(404)
     db.session.commit()
     flash(_("Removed."), "success")
-    return redirect(url_for("centre_facts.index"))
+    return redirect(url_for("metrics.facts"))
 
 
-@bp.get("/reports/<int:report_id>/document")
+@bp.get("/metrics/reports/<int:report_id>/document")
 @login_required
 def report_document(report_id: int):
     """A navigation report's document, to the centre's staff and to organisers and administrators."""

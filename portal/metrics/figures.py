@@ -16,16 +16,6 @@ from decimal import Decimal
 from sqlalchemy import and_, case, extract, func, or_, select
 
 from portal.extensions import db
-from portal.metrics.targets import (
-    SME_CLASSES,
-    DealFigures,
-    Eligibility,
-    Tally,
-    Target,
-    growth_target,
-    judge_eligibility,
-    money,
-)
 from portal.models import (
     CentreProfile,
     Deal,
@@ -40,6 +30,16 @@ from portal.models import (
     listing_patents,
 )
 from portal.rules import add_months
+from portal.rules.targets import (
+    SME_CLASSES,
+    DealFigures,
+    Eligibility,
+    Tally,
+    Target,
+    growth_target,
+    judge_eligibility,
+    money,
+)
 
 VALID_INVENTION_KINDS = ("invention", "pct_invention")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from portal.metrics.figures import CentreFigures
-from portal.metrics.targets import DealFigures, Eligibility, Tally, Target
+from portal.rules.targets import DealFigures, Eligibility, Tally, Target
 
 
 def amount(value: Decimal) -> str:

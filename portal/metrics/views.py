@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
@@ -25,19 +25,18 @@ from portal.metrics.access import (
     requested_year,
     viewable_centre,
 )
+from portal.metrics.blueprint import bp
 from portal.metrics.charts import chart_data
-from portal.metrics.targets import DEAL_KINDS
 from portal.models import CentreAward, Deal, Organisation
 from portal.permissions import require
-
-bp = Blueprint("metrics", __name__, url_prefix="/metrics")
+from portal.rules.targets import DEAL_KINDS
 
 PER_PAGE = 100
 LABELS = {"targets": TARGET_LABELS, "kinds": KIND_LABELS, "conditions": CONDITION_LABELS,
           "amount_targets": AMOUNT_TARGETS, "deal_targets": DEAL_TARGETS, "awards": AWARD_LABELS}
 
 
-@bp.get("/")
+@bp.get("/metrics/")
 @login_required
 def index():
     """Organisers and administrators go to the programme view, centre staff to their dashboard."""
@@ -46,7 +45,7 @@ def index():
     return redirect(url_for("metrics.own_centre"))
 
 
-@bp.get("/centre")
+@bp.get("/metrics/centre")
 @login_required
 def own_centre():
     """The logged-in centre staff's own dashboard."""
@@ -55,7 +54,7 @@ def own_centre():
     return _dashboard(current_user.organisation)
 
 
-@bp.get("/centres/<code>")
+@bp.get("/metrics/centres/<code>")
 @login_required
 def centre(code: str):
     """A centre's dashboard: each target as progress, deals by kind, month and SME share, eligibility."""
@@ -77,7 +76,7 @@ def _dashboard(centre: Organisation):
                            own=is_centre_staff(current_user) and current_user.organisation_id == centre.id)
 
 
-@bp.get("/programme")
+@bp.get("/metrics/programme")
 @require("view_programme_metrics")
 def programme():
     """All centres side by side: the deal targets, PCT, reports, staff and eligibility."""
@@ -89,7 +88,7 @@ def programme():
                            labels_m=LABELS)
 
 
-@bp.get("/programme.xlsx")
+@bp.get("/metrics/programme.xlsx")
 @require("view_programme_metrics")
 def programme_xlsx():
     """The programme view as a workbook with Chinese headings."""
@@ -127,7 +126,7 @@ def drill_filter(centre: Organisation) -> tuple[figures.DealFilter, dict]:
     return f, {k: v for k, v in shown.items() if v is not None}
 
 
-@bp.get("/centres/<code>/deals")
+@bp.get("/metrics/centres/<code>/deals")
 @login_required
 def deals(code: str):
     """The deals behind a figure, with their totals (which equal the figure)."""
@@ -140,7 +139,7 @@ def deals(code: str):
                            total=figures.tally(f), labels_m=LABELS)
 
 
-@bp.get("/centres/<code>/deals.<any(csv, xlsx):fmt>")
+@bp.get("/metrics/centres/<code>/deals.<any(csv, xlsx):fmt>")
 @login_required
 def deals_export(code: str, fmt: str):
     """The deals behind a figure (same filters as the page) as CSV or XLSX, with Chinese headings."""
@@ -153,7 +152,7 @@ def deals_export(code: str, fmt: str):
     return _download(export.xlsx_bytes([(export.DEALS_SHEET, export.DEAL_HEADINGS, rows)]), export.XLSX, name)
 
 
-@bp.get("/centres/<code>/figures.<any(csv, xlsx):fmt>")
+@bp.get("/metrics/centres/<code>/figures.<any(csv, xlsx):fmt>")
 @login_required
 def figures_export(code: str, fmt: str):
     """The assessment submission: the centre's figures (CSV), or figures and deals (XLSX, two sheets)."""

@@ -2,7 +2,7 @@
 open-licence declarations and their withdrawal, and the bulk import.
 
 Every object is looked up within the user's own centre: another centre's ids answer 404. The
-templates to fill in for an import are public: :mod:`portal.patents.template_files`.
+templates to fill in for an import are public: :mod:`portal.patents.import_help`.
 """
 
 from __future__ import annotations

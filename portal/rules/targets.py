@@ -1,6 +1,6 @@
 """What the figures mean: tallies of deals, targets and when they are met, eligibility.
 
-Pure arithmetic on numbers the queries in ``figures.py`` produce; no database, no Flask.
+Pure arithmetic on the numbers that ``portal.metrics.figures`` queries; no database, no Flask.
 """
 
 from __future__ import annotations
