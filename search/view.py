@@ -283,7 +283,7 @@ class View:
         total = int(lengths.sum())
         if not total:
             return {}
-        if total == len(hits):  # one value each (centre, field, …): no ragged rows to gather
+        if total == len(hits) and int(lengths.max()) == 1:  # one value each (centre, field, …): no ragged rows
             picked = codes[starts]
         else:
             firsts = np.cumsum(lengths) - lengths  # where each hit's row begins in the output
