@@ -65,7 +65,6 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
-    from portal.listings.api import bp as api_bp
     from portal.auth.views import bp as auth_bp
     from portal.deals.import_views import bp as deal_import_bp
     from portal.deals.views import bp as deals_bp
@@ -74,6 +73,7 @@ def configure_blueprints(app: Flask) -> None:
     from portal.exchange.api import bp as exchange_api_bp
     from portal.exchange.views import bp as exchange_bp
     from portal.feeds.views import bp as feeds_bp
+    from portal.listings.api import bp as api_bp
     from portal.listings.manage import bp as manage_bp
     from portal.listings.search import bp as search_bp
     from portal.listings.views import bp as listings_bp

@@ -1,13 +1,19 @@
 """Writing spreadsheets: CSV (UTF-8 with a BOM) and XLSX bytes, and the download response.
 
-Every export and every downloadable template goes through here (Indico's ``util/spreadsheets``).
+Every export and every downloadable template goes through here (Indico's ``util/spreadsheets``):
+rows in, bytes out, no request and no clock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
+CSV_MIMETYPE = "text/csv"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -18,46 +24,65 @@ def download(content: bytes, mimetype: str, filename: str):
     return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def csv_bytes(rows: list[list[object]]) -> bytes:
-    """CSV in UTF-8 with a BOM, so that Excel shows the Chinese correctly."""
-    import csv
-    import io
+def _cell_text(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
 
+
+def csv_bytes(rows: Iterable[Sequence[object]], headings: Sequence[str] | None = None) -> bytes:
+    """CSV in UTF-8 with a BOM, so that Excel shows the Chinese correctly; dates as YYYY-MM-DD."""
     out = io.StringIO()
-    csv.writer(out).writerows(rows)
+    writer = csv.writer(out)
+    if headings is not None:
+        writer.writerow(headings)
+    writer.writerows([_cell_text(v) for v in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def xlsx_bytes(title: str, headings: list[str], rows: list[list[object]], *, text_columns: Iterable[int] = (),
-               wide_columns: Iterable[int] = ()) -> bytes:
-    """A workbook with a bold heading row and ``rows`` as typed cells (dates shown as yyyy-mm-dd).
+@dataclass
+class Sheet:
+    """One sheet of a workbook: a bold heading row, then ``rows`` as typed cells."""
 
-    ``text_columns`` (0-based) are formatted as text, so that Excel keeps what is typed there
-    (a number without its check character would otherwise become a number, and could be rounded).
-    """
-    import io
+    title: str
+    headings: Sequence[str]
+    rows: Iterable[Sequence[object]]
+    # 0-based columns formatted as text, so that Excel keeps what is typed there (a number without
+    # its check character would otherwise become a number, and could be rounded).
+    text_columns: Iterable[int] = ()
+    widths: dict[int, float] = field(default_factory=dict)  # 0-based column -> width in characters
 
+
+def workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
+    """A workbook of ``sheets``: amounts shown as #,##0.00 and dates as yyyy-mm-dd."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    sheet.append(headings)
-    for row in rows:
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    text_columns = set(text_columns)
-    for cells in sheet.iter_rows(min_row=2):
-        for position, cell in enumerate(cells):
-            if isinstance(cell.value, date):
-                cell.number_format = "yyyy-mm-dd"
-            if position in text_columns:
-                cell.number_format = "@"
-    for position in wide_columns:
-        sheet.column_dimensions[get_column_letter(position + 1)].width = 28
+    workbook.remove(workbook.active)
+    for spec in sheets:
+        sheet = workbook.create_sheet(spec.title)
+        sheet.append(list(spec.headings))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in spec.rows:
+            sheet.append(list(row))
+        text_columns = set(spec.text_columns)
+        for cells in sheet.iter_rows(min_row=2):
+            for position, cell in enumerate(cells):
+                if isinstance(cell.value, Decimal):
+                    cell.number_format = "#,##0.00"
+                elif isinstance(cell.value, date):
+                    cell.number_format = "yyyy-mm-dd"
+                if position in text_columns:
+                    cell.number_format = "@"
+        for position, width in spec.widths.items():
+            sheet.column_dimensions[get_column_letter(position + 1)].width = width
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def xlsx_bytes(title: str, headings: list[str], rows: list[list[object]], *, text_columns: Iterable[int] = (),
+               wide_columns: Iterable[int] = ()) -> bytes:
+    """A workbook of one sheet (a downloadable template); ``wide_columns`` are 28 characters wide."""
+    return workbook_bytes([Sheet(title, headings, rows, text_columns, {c: 28 for c in wide_columns})])

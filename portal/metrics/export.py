@@ -7,19 +7,14 @@ as the submission, in the words of the notice (DOMAIN.md §6).
 
 from __future__ import annotations
 
-import csv
-import io
-from decimal import Decimal
-
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.metrics.figures import CentreFigures, DealFilter, concluded_on, selected_deals
 from portal.models import Deal
 from portal.rules.targets import SME_CLASSES, money
+from portal.spreadsheets import Sheet, workbook_bytes
 
-CSV = "text/csv"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIGURES_SHEET, DEALS_SHEET, PROGRAMME_SHEET = "绩效指标", "交易明细", "各中心对比"
 
 TARGET_ZH = {
@@ -113,44 +108,20 @@ def programme_rows(rows: list[CentreFigures]) -> list[list]:
     return result
 
 
-def _text(value) -> str:
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+def _sheet(title: str, headings, rows) -> Sheet:
+    return Sheet(title, headings, rows, widths={0: 36})
 
 
-def csv_bytes(headings, rows) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headings)
-    writer.writerows([_text(v) for v in row] for row in rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+def figures_xlsx(figure_table: list[list], deal_table: list[list]) -> bytes:
+    """A centre's figures and the deals behind them, one sheet each."""
+    return workbook_bytes([_sheet(FIGURES_SHEET, FIGURE_HEADINGS, figure_table),
+                           _sheet(DEALS_SHEET, DEAL_HEADINGS, deal_table)])
 
 
-def xlsx_bytes(sheets) -> bytes:
-    """A workbook of ``(title, headings, rows)`` sheets: bold headings, amounts and dates typed."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, headings, rows in sheets:
-        sheet = workbook.create_sheet(title)
-        sheet.append(list(headings))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(row)
-        for column in sheet.iter_cols(min_row=2):
-            for cell in column:
-                if isinstance(cell.value, Decimal):
-                    cell.number_format = "#,##0.00"
-                elif hasattr(cell.value, "isoformat"):
-                    cell.number_format = "yyyy-mm-dd"
-        sheet.column_dimensions["A"].width = 36
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+def deals_xlsx(deal_table: list[list]) -> bytes:
+    return workbook_bytes([_sheet(DEALS_SHEET, DEAL_HEADINGS, deal_table)])
 
 
 def programme_xlsx(rows: list[CentreFigures]) -> bytes:
     """All centres side by side, one row each."""
-    return xlsx_bytes([(PROGRAMME_SHEET, PROGRAMME_HEADINGS, programme_rows(rows))])
+    return workbook_bytes([_sheet(PROGRAMME_SHEET, PROGRAMME_HEADINGS, programme_rows(rows))])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
@@ -30,6 +30,7 @@ from portal.metrics.charts import chart_data
 from portal.models import CentreAward, Deal, Organisation
 from portal.permissions import require
 from portal.rules.targets import DEAL_KINDS
+from portal.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, csv_bytes, download
 
 PER_PAGE = 100
 LABELS = {"targets": TARGET_LABELS, "kinds": KIND_LABELS, "conditions": CONDITION_LABELS,
@@ -95,7 +96,7 @@ def programme_xlsx():
     params = programme_parameters()
     year = requested_year(params)
     rows = figures.centres_figures(params, year, requested_as_of(year), figures.all_centres())
-    return _download(export.programme_xlsx(rows), export.XLSX, f"programme-{year}.xlsx")
+    return download(export.programme_xlsx(rows), XLSX_MIMETYPE, f"programme-{year}.xlsx")
 
 
 def drill_filter(centre: Organisation) -> tuple[figures.DealFilter, dict]:
@@ -148,8 +149,8 @@ def deals_export(code: str, fmt: str):
     rows = export.deal_rows(f)
     name = f"{centre.code}-deals.{fmt}"
     if fmt == "csv":
-        return _download(export.csv_bytes(export.DEAL_HEADINGS, rows), export.CSV, name)
-    return _download(export.xlsx_bytes([(export.DEALS_SHEET, export.DEAL_HEADINGS, rows)]), export.XLSX, name)
+        return download(csv_bytes(rows, export.DEAL_HEADINGS), CSV_MIMETYPE, name)
+    return download(export.deals_xlsx(rows), XLSX_MIMETYPE, name)
 
 
 @bp.get("/metrics/centres/<code>/figures.<any(csv, xlsx):fmt>")
@@ -163,12 +164,7 @@ def figures_export(code: str, fmt: str):
     table = export.figure_rows(result, params)
     name = f"{centre.code}-{year}.{fmt}"
     if fmt == "csv":
-        return _download(export.csv_bytes(export.FIGURE_HEADINGS, table), export.CSV, name)
+        return download(csv_bytes(table, export.FIGURE_HEADINGS), CSV_MIMETYPE, name)
     periods = tuple(figures.year_range(y) for y in (params.baseline_year, year))
     deal_rows = export.deal_rows(figures.DealFilter(centre_ids=(centre.id,), periods=periods))
-    return _download(export.xlsx_bytes([(export.FIGURES_SHEET, export.FIGURE_HEADINGS, table),
-                                        (export.DEALS_SHEET, export.DEAL_HEADINGS, deal_rows)]), export.XLSX, name)
-
-
-def _download(content: bytes, mimetype: str, filename: str) -> Response:
-    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return download(export.figures_xlsx(table, deal_rows), XLSX_MIMETYPE, name)
