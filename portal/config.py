@@ -105,6 +105,10 @@ class Config:
         # The single-process development server applies the search change log after each commit;
         # under gunicorn a separate `flask search apply --follow` worker does it.
         self.SEARCH_APPLY_INLINE = _env("SEARCH_APPLY_INLINE", "1") == "1"
+        # Change-log rows every live index has applied are deleted once older than this …
+        self.SEARCH_LOG_RETENTION_SECONDS = int(_env("SEARCH_LOG_RETENTION_SECONDS", "86400") or 86400)
+        # … and an index whose writer has been silent this long stops holding rows back (it rebuilds on return).
+        self.SEARCH_INDEX_SILENT_SECONDS = int(_env("SEARCH_INDEX_SILENT_SECONDS", "604800") or 604800)
         # Links in mail sent by commands and workers, outside any request.
         self.BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
         self.SMTP_HOST = _env("SMTP_HOST")

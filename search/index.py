@@ -151,7 +151,8 @@ class SearchIndex:
             stored = searcher.document(doc_id=META_ID)
         return int(stored["version"]) if stored else 0
 
-    def apply(self, changes: Iterable[Change], timeout: float | None = None, merge: bool = True) -> int:
+    def apply(self, changes: Iterable[Change], timeout: float | None = None, merge: bool = True,
+              mark: int | None = None) -> int:
         """Apply the changes with ``id`` above :meth:`last_applied_id`, in one commit that also
         records the new last id; return how many were applied (0 if none were new).
 
@@ -159,21 +160,28 @@ class SearchIndex:
         nothing is written). Raises :class:`IndexLocked` if another writer holds the lock.
         ``merge=False`` leaves small segments for a later :meth:`merge_small`: the commit, and
         so the moment the changes become searchable, does not wait for Whoosh to merge them.
+
+        ``mark``: the caller has chosen the changes itself; apply every one given, in any id order,
+        and record ``mark`` as the position applied (a log followed by something other than ids
+        alone — the portal's writer follows it by transaction). A new mark is recorded even
+        without changes.
         """
         writer = self._writer(timeout)
         try:
-            last = self.last_applied_id()
+            recorded = last = self.last_applied_id()
             latest: dict[str, dict[str, object] | None] = {}
             applied, previous = 0, None
             for change in changes:
-                if previous is not None and change.id <= previous:
+                if mark is None and previous is not None and change.id <= previous:
                     raise ValueError(f"change ids must ascend: {change.id} after {previous}")
                 previous = change.id
-                if change.id <= last:
+                if mark is None and change.id <= last:
                     continue
                 latest[change.doc_id] = _fields_of(change)
                 applied, last = applied + 1, change.id
-            if not applied:
+            if mark is not None:
+                last = mark
+            if not applied and last == recorded:
                 writer.cancel()
                 return 0
             # Only the final state of each document matters; Whoosh cannot delete a document

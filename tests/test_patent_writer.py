@@ -19,8 +19,8 @@ NUMBER = "201910123456.X"
 HEADINGS = ("application_number,title,filing_date,legal_status,abstract,ipc,grant_date,inventors,patentee,pct,"
             "evaluation_report,pledged,pledgee_consent,annual_fees_paid,extension_days,technical_value,"
             "legal_value,market_value,strategic_value,economic_value")
-ROW = (f"{NUMBER},一种可降解冠状动脉支架,2019-03-01,valid,本发明公开了一种可降解支架。,A61F 2/82; A61L 31/14; A61F 2/82,"
-       "2021-06-01,张三; 李四,示例医院,no,,yes,yes,no,12,4,3,5,2,1")
+ROW = (f"{NUMBER},一种可降解冠状动脉支架,2019-03-01,valid,本发明公开了一种可降解支架。,"
+       "A61F 2/82; A61L 31/14; A61F 2/82,2021-06-01,张三; 李四,示例医院,no,,yes,yes,no,12,4,3,5,2,1")
 DATA = PatentData(application_number=NUMBER, title="一种可降解冠状动脉支架", filing_date=date(2019, 3, 1),
                   legal_status="valid", abstract="本发明公开了一种可降解支架。",
                   ipc=["A61F 2/82", "A61L 31/14", "A61F 2/82"], grant_date=date(2021, 6, 1), inventors="张三; 李四",

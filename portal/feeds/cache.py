@@ -7,14 +7,16 @@ to ``search_changes`` in the same transaction (``portal.indexing.changes.note_se
 the change log the search index follows, and it tells the feeds just as well. A cached feed stays
 valid while the *state token* it was built under is unchanged:
 
-* ``(max(id), count(id))`` of ``search_changes`` — one small aggregate query per request.
-  ``max`` moves with every new change; ``count`` catches a transaction that committed *after* one
-  holding a higher id (PostgreSQL hands out sequence values at insert, not at commit, so a late
-  commit with a lower id would leave ``max`` where it was).
-* for a saved-search feed (``q``), also the last change id the search index has applied: the index
-  lags the commit by a moment, and a feed built while it lagged must be rebuilt once it catches up.
-  Reading it opens an index searcher, so :class:`IndexMark` re-reads it at most once every
-  ``FEED_INDEX_CHECK_SECONDS`` (1 s): a saved-search feed may trail its index by that second more.
+* the search index's mark (``portal.indexing.log``: every change below it is applied) and
+  ``(max(id), count(id))`` of the log rows at or above it — one small aggregate query per request
+  over the few rows the index has not yet passed, whatever the log's size. ``max`` moves with every
+  new change; ``count`` catches a transaction that committed *after* one holding a higher id
+  (PostgreSQL hands out sequence values at insert, not at commit, so a late commit with a lower id
+  would leave ``max`` where it was; its row is at or above the mark until the index applies it).
+  The mark also makes a saved-search feed (``q``) that was built while the index lagged the commit
+  rebuild once the index catches up. Reading it opens an index searcher, so :class:`IndexMark`
+  re-reads it at most once every ``FEED_INDEX_CHECK_SECONDS`` (1 s): a feed may trail its index by
+  that second more.
 
 The token is read *before* the feed is built, so a change committed during a build leaves the
 entry under the older token and the next request rebuilds it: never stale, at worst one rebuild
@@ -36,7 +38,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Response, request
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from portal.extensions import db
 from portal.models import SearchChange
@@ -54,21 +56,26 @@ class RenderedFeed:
         return cls(body, content_type, hashlib.sha256(body).hexdigest()[:40], last_modified)
 
 
-STATE_QUERY = select(func.max(SearchChange.id), func.count(SearchChange.id))
+# Built once per dialect: the log's position is the transaction id on PostgreSQL, the id elsewhere.
+_STATE_QUERIES = {
+    name: select(func.max(SearchChange.id), func.count(SearchChange.id)).where(column >= bindparam("mark"))
+    for name, column in (("postgresql", SearchChange.txid), ("other", SearchChange.id))}
 
 
-def state_token() -> tuple[int, int]:
-    """``(max(id), count(id))`` of the change log, in one query.
+def state_token(mark: int) -> tuple[int, int, int]:
+    """``(mark, max(id), count(id))`` of the change-log rows at or above the index's ``mark``.
 
     Run on the session's connection as a Core statement: this is the whole cost of serving a
     cached feed, and the ORM's result machinery would be most of it.
     """
-    last, count = db.session.connection().execute(STATE_QUERY).one()
-    return last or 0, count
+    connection = db.session.connection()
+    query = _STATE_QUERIES["postgresql" if connection.dialect.name == "postgresql" else "other"]
+    last, count = connection.execute(query, {"mark": mark}).one()
+    return mark, last or 0, count
 
 
 class IndexMark:
-    """The search index's last applied change id, read at most once every ``seconds``."""
+    """The search index's mark (the log position it has applied below), read at most once every ``seconds``."""
 
     def __init__(self, read: Callable[[], int], seconds: float = 1.0,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -81,7 +88,7 @@ class IndexMark:
     def __call__(self) -> int:
         now = self.clock()
         if self._value is None or now - self._read_at >= self.seconds:
-            # Racing threads may both read: harmless, the id only grows.
+            # Racing threads may both read: harmless, the mark only grows.
             self._value, self._read_at = self.read(), now
         return self._value
 

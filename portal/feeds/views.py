@@ -93,9 +93,7 @@ def _serve(kind: str, fmt: str, code: str | None = None) -> Response:
         return _bad_request(filters.errors)
     # Everything the bytes depend on; the base URL because links in the feed are absolute.
     key = (kind, fmt, tuple(filters.as_args().items()), q, request.url_root)
-    state = state_token()
-    if q is not None:
-        state = (*state, current_app.extensions["feed_index_mark"]())
+    state = state_token(current_app.extensions["feed_index_mark"]())
     try:
         feed = feed_cache().get(key, state, lambda: _build(kind, fmt, filters, q))
     except BadFeedRequest as exc:

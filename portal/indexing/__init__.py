@@ -10,7 +10,7 @@ The names below are the package's public face: ``from portal import indexing``.
 
 from portal.indexing.changes import mark_dirty, note_search_change
 from portal.indexing.documents import listing_document, published_by_ids, published_listings
-from portal.indexing.writer import BATCH, apply_pending, configure, get_index, rebuild, verify
+from portal.indexing.writer import BATCH, apply_pending, configure, get_index, rebuild, report_error, verify
 
-__all__ = ["BATCH", "apply_pending", "configure", "get_index", "listing_document", "mark_dirty",
+__all__ = ["BATCH", "apply_pending", "configure", "get_index", "listing_document", "mark_dirty", "report_error",
            "note_search_change", "published_by_ids", "published_listings", "rebuild", "verify"]

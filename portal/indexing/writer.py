@@ -1,26 +1,34 @@
 """The index writer: keeps the Whoosh index true to the database (DESIGN.md, "The search index stays true …").
 
-Listing operations append a ``SearchChange`` row in their own transaction. One writer applies the
-rows in id order — reloading each listing at that moment, so a row only says *which* listing
-changed — and the index records the last id it applied. Web workers only read; under the
-single-process development server the writer runs right after each request that changed
-something (``SEARCH_APPLY_INLINE``); under gunicorn, `flask search apply --follow` runs beside it.
+Listing operations append a ``SearchChange`` row in their own transaction. One writer per index
+applies the rows — reloading each listing at that moment, so a row only says *which* listing
+changed — and the index records the log position below which it has applied everything
+(``portal.indexing.log``: by transaction on PostgreSQL, so a late commit is never skipped). Web
+workers only read; under the single-process development server the writer runs right after each
+request that changed something (``SEARCH_APPLY_INLINE``); under gunicorn,
+`flask search apply --follow` runs beside it. Each writer registers its index
+(``portal.indexing.registry``) so that the log can be pruned below every index's mark.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask import Flask, current_app, g
 
 from portal.extensions import db
+from portal.indexing import log as changelog
+from portal.indexing import registry
 from portal.indexing.documents import listing_document, published_by_ids, published_listings
-from portal.models import SearchChange
 from search import Change, IndexDamaged, SearchIndex, move_aside_and_create
 
 log = logging.getLogger(__name__)
 BATCH = 500
+RECORD_SECONDS = 10.0  # how often a writer with nothing new records its mark and heartbeat
 _lock = threading.Lock()
 
 
@@ -46,37 +54,98 @@ def get_index(app: Flask | None = None) -> SearchIndex:
     return index
 
 
+@dataclass
+class WriterState:
+    """What one process's writer remembers between passes: the rows it applied ahead of its mark
+    (row id -> position), and when it last recorded its row in the registry."""
+
+    name: str | None = None
+    ahead: dict[int, int] = field(default_factory=dict)
+    recorded_at: float = 0.0
+    recorded_mark: int | None = None
+
+
+def writer_state(app: Flask | None = None) -> WriterState:
+    app = app or current_app
+    return app.extensions.setdefault("search_writer", WriterState())
+
+
+def _changes(rows: list[changelog.Row]) -> list[Change]:
+    listings = published_by_ids({row.listing_id for row in rows})
+    return [Change(row.id, "upsert", str(row.listing_id), listing_document(listings[row.listing_id]))
+            if row.listing_id in listings else Change(row.id, "delete", str(row.listing_id))
+            for row in rows]
+
+
 def apply_pending(index: SearchIndex | None = None, batch: int = BATCH, merge: bool = True) -> int:
-    """Apply every change-log row the index has not seen, in batches, in id order (``merge``:
-    see :meth:`SearchIndex.apply`)."""
+    """Apply every change-log row the index has not applied, ``batch`` rows per index commit, and
+    record the new mark (``merge``: see :meth:`SearchIndex.apply`). An index that must be
+    rebuilt first (it predates the registry, or rows it needs were pruned) is rebuilt."""
     index = index or get_index()
+    state = writer_state()
+    mark = index.last_applied_id()
+    name = registry.index_name(index.path)
+    if registry.needs_rebuild(name, mark):
+        log.warning("search index at %s must be rebuilt before it follows the change log", index.path)
+        db.session.rollback()
+        rebuild(index)
+        mark, name = index.last_applied_id(), registry.index_name(index.path)
+    name = name or registry.name_index(index.path)
+    if state.name != name:
+        state.name, state.ahead, state.recorded_mark = name, {}, None
+    horizon = changelog.horizon()  # read first: every row at or below it is visible to the reads below
+    rows = [row for row in changelog.rows_after(mark) if row.id not in state.ahead]
     applied = 0
-    while True:
-        after = index.last_applied_id()
-        rows = db.session.execute(db.select(SearchChange.id, SearchChange.listing_id)
-                                  .where(SearchChange.id > after).order_by(SearchChange.id).limit(batch)).all()
-        if not rows:
-            return applied
-        listings = published_by_ids({listing_id for _, listing_id in rows})
-        changes = [
-            Change(row_id, "upsert", str(listing_id), listing_document(listings[listing_id]))
-            if listing_id in listings else Change(row_id, "delete", str(listing_id))
-            for row_id, listing_id in rows
-        ]
-        applied += index.apply(changes, merge=merge)
+    for start in range(0, len(rows), batch):
+        chunk = rows[start:start + batch]
+        # Rows are in position order: every row up to this chunk's last is applied once it commits.
+        through = horizon if start + batch >= len(rows) else min(horizon, changelog.settled_through(chunk[-1]))
+        applied += index.apply(_changes(chunk), merge=merge, mark=max(mark, through))
+        state.ahead.update((row.id, row.position) for row in chunk)
         db.session.rollback()  # end the read transaction; the next batch sees newer commits
+    if not rows and horizon > mark and time.monotonic() - state.recorded_at >= RECORD_SECONDS:
+        index.apply([], mark=horizon)  # nothing new: move the mark now and then
+    recorded = index.last_applied_id()
+    state.ahead = {row_id: position for row_id, position in state.ahead.items() if position > recorded}
+    _register(index, state, recorded, applied=bool(applied))
+    return applied
+
+
+def _register(index: SearchIndex, state: WriterState, mark: int, *, applied: bool = False,
+              error: str | None = None, error_at: datetime | None = None) -> None:
+    """Keep the index's registry row current: on a new mark or an error, else every RECORD_SECONDS."""
+    if mark == state.recorded_mark and error is None and time.monotonic() - state.recorded_at < RECORD_SECONDS:
+        return
+    registry.record(state.name, index.path, mark, applied=applied, error=error, error_at=error_at)
+    db.session.commit()
+    state.recorded_at, state.recorded_mark = time.monotonic(), mark
+
+
+def report_error(error: str, at: datetime, index: SearchIndex | None = None) -> None:
+    """Record a writer's failure on its registry row (raises while the database is down)."""
+    index = index or get_index()
+    state = writer_state()
+    state.name = state.name or registry.name_index(index.path)
+    _register(index, state, state.recorded_mark if state.recorded_mark is not None else 0, error=error,
+              error_at=at)
 
 
 def rebuild(index: SearchIndex | None = None, processes: int = 1) -> int:
     """Rebuild from the database; the new index replaces the old one atomically.
 
+    The mark recorded is the log's horizon read before the listings: every change below it is in
+    what is read, and anything at or above it is applied again by the writer (harmlessly).
     ``processes`` > 1 analyses and writes in that many worker processes while this one reads
     the listings (``flask search rebuild`` uses every CPU; a web worker rebuilding a damaged
     index uses its own process only).
     """
     index = index or get_index()
-    last_id = db.session.scalar(db.select(db.func.max(SearchChange.id))) or 0
-    return index.rebuild((listing_document(row) for row in published_listings()), last_id, processes=processes)
+    mark = changelog.horizon()
+    count = index.rebuild((listing_document(row) for row in published_listings()), mark, processes=processes)
+    registry.name_index(index.path)
+    state = writer_state()
+    state.ahead, state.recorded_mark = {}, None
+    return count
 
 
 def verify(index: SearchIndex | None = None):

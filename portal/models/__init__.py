@@ -18,7 +18,6 @@ from portal.models.listings import (
     MODES,
     Listing,
     OpenLicenceDeclaration,
-    SearchChange,
     listing_patents,
 )
 from portal.models.metrics import (
@@ -43,6 +42,7 @@ from portal.models.requests import (
     RequestMessage,
     RequestStatusChange,
 )
+from portal.models.search import SearchChange, SearchIndexState, SearchLogState
 from portal.models.users import ROLE_ORG_KINDS, ROLES, User
 
 __all__ = [
@@ -54,7 +54,7 @@ __all__ = [
     "AuditEntry", "EXCHANGE_BASES", "FIELDS", "LEGAL_STATUSES", "LISTING_STATUSES", "Listing", "MATURITIES", "MODES",
     "ORG_KINDS", "OpenLicenceDeclaration", "Organisation", "Patent", "PatentCoOwner", "PatentIPC", "ROLES",
     "ROLE_ORG_KINDS",
-    "SearchChange", "User", "VALUE_DIMENSIONS", "listing_patents",
+    "SearchChange", "SearchIndexState", "SearchLogState", "User", "VALUE_DIMENSIONS", "listing_patents",
     "ExchangeForward", "ExchangeForwardChange", "ExchangeToken", "FORWARD_CLOSED", "FORWARD_STATUSES",
     "FORWARD_TRANSITIONS",
     "AWARD_KINDS", "CentreAward", "CentreProfile", "NavigationReport", "PctApplication", "ProgrammeParameters",

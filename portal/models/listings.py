@@ -106,15 +106,3 @@ class OpenLicenceDeclaration(db.Model):
     @property
     def in_force(self) -> bool:
         return self.withdrawn_on is None
-
-
-class SearchChange(db.Model):
-    """The search outbox: one row per change to a searchable listing, written in the same
-    transaction as the change. The index writer applies rows in id order and reloads the
-    listing at that moment, so the row need only say which listing changed."""
-
-    __tablename__ = "search_changes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    listing_id: Mapped[int] = mapped_column(index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

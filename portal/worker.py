@@ -1,0 +1,110 @@
+"""Long-lived background loops (`flask search apply --follow`, `flask send-mail --follow`) that ride
+out faults: a database outage, a full or read-only disk, a lock held by another process.
+
+A failure starts an *episode*: it is logged once, with its traceback, and reported (``on_error``);
+the loop waits with a growing backoff (``FIRST_WAIT`` doubling up to ``MAX_WAIT``) and tries again,
+for as long as it takes. The first pass that succeeds ends the episode, with one line saying how
+long it lasted. The loop never exits on its own: only a signal (Ctrl-C, SIGTERM) stops it, and a
+supervisor restarts it if it is killed (docs/deployment.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from portal.extensions import db
+
+log = logging.getLogger(__name__)
+FIRST_WAIT = 0.5
+MAX_WAIT = 30.0
+
+
+class Episode:
+    """One run of consecutive failures: logged when it starts and when it ends."""
+
+    def __init__(self, name: str, clock: Callable[[], float] = time.monotonic) -> None:
+        self.name, self.clock = name, clock
+        self.failures = 0
+        self.started = 0.0
+
+    @property
+    def wait(self) -> float:
+        return min(MAX_WAIT, FIRST_WAIT * 2 ** max(0, self.failures - 1))
+
+    def failed(self, exc: BaseException) -> bool:
+        """Count a failure; true when it starts a new episode (the caller reports it then)."""
+        self.failures += 1
+        if self.failures == 1:
+            self.started = self.clock()
+            log.error("%s failed: %s; retrying with backoff until it recovers", self.name, _describe(exc),
+                      exc_info=exc)
+            return True
+        log.debug("%s still failing (%d): %s", self.name, self.failures, _describe(exc))
+        return False
+
+    def succeeded(self) -> None:
+        if self.failures:
+            log.warning("%s recovered after %d failed attempt(s) over %.1f s", self.name, self.failures,
+                        self.clock() - self.started)
+        self.failures = 0
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:500]
+
+
+def describe(exc: BaseException) -> str:
+    """A one-line account of a failure, for a status row."""
+    return _describe(exc)
+
+
+def _reset_session() -> None:
+    """Drop the session and its connection: after an outage the pool's connections are dead."""
+    with contextlib.suppress(Exception):  # the connection is gone; remove() below discards it
+        db.session.rollback()
+    db.session.remove()
+
+
+def run_forever(step: Callable[[], float], name: str, *,
+                on_error: Callable[[str, datetime], None] | None = None,
+                sleep: Callable[[float], None] = time.sleep, passes: int | None = None) -> None:
+    """Call ``step`` again and again; it returns how long to sleep before the next pass.
+
+    Any exception but a signal's is an episode (see the module docstring). ``on_error(message,
+    at)`` reports it once per episode; when the report itself fails (the database may be what is
+    down), it is made again after the first pass that succeeds. ``passes`` bounds the loop for
+    tests; by default it never ends.
+    """
+    episode = Episode(name)
+    unreported: tuple[str, datetime] | None = None
+    done = 0
+    while passes is None or done < passes:
+        done += 1
+        try:
+            pause = step()
+        except Exception as exc:
+            _reset_session()
+            if episode.failed(exc):
+                unreported = (describe(exc), datetime.now(UTC))
+                unreported = _report(on_error, unreported)
+            sleep(episode.wait)
+            continue
+        episode.succeeded()
+        unreported = _report(on_error, unreported)
+        sleep(pause)
+
+
+def _report(on_error, error: tuple[str, datetime] | None) -> tuple[str, datetime] | None:
+    """Report ``error``; return it if it could not be reported (to try again later), else None."""
+    if on_error is None or error is None:
+        return None
+    try:
+        on_error(*error)
+    except Exception:
+        _reset_session()
+        return error
+    return None
