@@ -101,19 +101,25 @@ def demo_command(if_empty):
 def send_mail_command(follow: bool):
     """Send queued e-mail (PORTAL_SMTP_*); failures stay queued and are retried with a backoff.
     Safe beside the web workers' own senders and other send-mail workers: each mail is claimed
-    before it is sent, so it goes out once."""
-    import time
-
+    before it is sent, so it goes out once. Following, a database outage is waited out with
+    backoff and logged once: the worker never exits on its own."""
     from portal.mail import send_pending
+    from portal.worker import run_forever
 
-    while True:
+    if not follow:
+        click.echo(f"sent {send_pending()} mail(s)")
+        return
+
+    def step() -> float:
         sent = send_pending()
-        if sent or not follow:
+        if sent:
             click.echo(f"sent {sent} mail(s)")
-        if not follow:
-            return
-        if not sent:
-            time.sleep(5)
+        return 0 if sent else MAIL_POLL_SECONDS
+
+    run_forever(step, "mail sender")
+
+
+MAIL_POLL_SECONDS = 5.0  # send-mail --follow: pause between passes that found nothing to send
 
 
 deals_cli = AppGroup("deals", help="Deals: recordal reminders, import of past deals.")

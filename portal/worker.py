@@ -16,6 +16,8 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from flask import has_app_context
+
 from portal.extensions import db
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,8 @@ def describe(exc: BaseException) -> str:
 
 def _reset_session() -> None:
     """Drop the session and its connection: after an outage the pool's connections are dead."""
+    if not has_app_context():
+        return
     with contextlib.suppress(Exception):  # the connection is gone; remove() below discards it
         db.session.rollback()
     db.session.remove()
