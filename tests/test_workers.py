@@ -116,3 +116,15 @@ def test_the_log_is_pruned_below_every_live_index(app, make, centre, runner):
         assert not registry.needs_rebuild(registry.index_name(app.config["INDEX_DIR"]), mark)
     result = runner.invoke(args=["search", "status"])
     assert "(silent: not holding the log back) (must rebuild)" in result.output
+
+
+def test_the_administrator_sees_each_index(app, client, auth, admin, make, centre):
+    make.listing(centre, [make.patent(centre)])
+    with app.app_context():
+        indexing.apply_pending()
+        index = indexing.get_index()
+        indexing.report_error("OSError: [Errno 28] No space left on device", datetime.now(UTC), index)
+    auth.login(admin.email)
+    page = client.get("/admin/").get_data(as_text=True)
+    section = page[page.index('id="search-indexes"'):]
+    assert app.config["INDEX_DIR"] in section and "No space left on device" in section

@@ -12,6 +12,7 @@ from portal.admin.forms import OrganisationForm, RoleForm, UserForm
 from portal.admin.operations import create_organisation
 from portal.auth import operations as accounts
 from portal.extensions import db
+from portal.indexing import registry
 from portal.forms import EmptyForm, choices
 from portal.models import AuditEntry, Organisation, User
 from portal.permissions import require
@@ -28,9 +29,9 @@ def _org_choices():
 @bp.get("/")
 @require("admin")
 def index():
-    """Accounts and organisations at a glance."""
+    """Accounts at a glance, and the search indexes following the change log."""
     users = db.session.scalars(db.select(User).order_by(User.created_at.desc())).all()
-    return render_template("admin/index.html", users=users, role_form=RoleForm())
+    return render_template("admin/index.html", users=users, role_form=RoleForm(), indexes=registry.statuses())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
