@@ -24,6 +24,7 @@ from whoosh.writing import SegmentWriter
 
 from . import bulk, storage, whoosh_internals
 from .errors import IndexDamaged, IndexLocked
+from .merging import merge_segments
 from .schema import META_ID, Document, document_fields, meta_fields
 from .searching import SearchQuery, SearchResult, run_search
 
@@ -145,6 +146,11 @@ class SearchIndex:
             writer.cancel()  # a rebuild switched generations while we waited: go again
         raise IndexLocked(f"{self.path} keeps being rebuilt under us")
 
+    def segment_count(self) -> int:
+        """How many segments the index has now (each costs every query a little)."""
+        with self._index().searcher() as searcher:
+            return len(searcher.reader().leaf_readers())
+
     def last_applied_id(self) -> int:
         """The id of the last change applied to this index (0 for a new index)."""
         with self._index().searcher() as searcher:
@@ -192,7 +198,7 @@ class SearchIndex:
                 else:
                     writer.update_document(**fields)
             writer.update_document(**meta_fields(last))
-            writer.commit(merge=merge)
+            writer.commit(**({"mergetype": merge_segments} if merge else {"merge": False}))
         except BaseException:
             if not writer.is_closed:
                 writer.cancel()
@@ -200,10 +206,10 @@ class SearchIndex:
         return applied
 
     def merge_small(self, timeout: float | None = None) -> None:
-        """Merge the small segments that commits with ``merge=False`` left (Whoosh's policy)."""
+        """Merge the small segments that commits with ``merge=False`` left (``search.merging``)."""
         writer = self._writer(timeout)
         try:
-            writer.commit()
+            writer.commit(mergetype=merge_segments)
         except BaseException:
             if not writer.is_closed:
                 writer.cancel()
