@@ -25,6 +25,7 @@ def create_app(config: object | None = None) -> Flask:
     configure_timezone(app)
     configure_logging(app)
     configure_extensions(app)
+    configure_inputs(app)
     configure_blueprints(app)
     configure_templates(app)
     configure_after_commit(app)
@@ -61,6 +62,13 @@ def configure_extensions(app: Flask) -> None:
     from portal.auth.loader import configure_login
 
     configure_login(login_manager)
+
+
+def configure_inputs(app: Flask) -> None:
+    """Integer URL parts within the database's range, and no NUL bytes or wild page numbers."""
+    from portal import inputs
+
+    inputs.configure(app)
 
 
 def configure_blueprints(app: Flask) -> None:

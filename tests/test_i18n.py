@@ -133,8 +133,8 @@ def test_language_switch_requires_the_csrf_token(client):
 
 @pytest.mark.parametrize("target", [
     "https://evil.example/", "//evil.example/x", "/\\evil.example", "\\\\evil.example",
-    "javascript:alert(1)", "http:/evil.example", " //evil.example", "/\x00//evil.example",
-])
+    "javascript:alert(1)", "http:/evil.example", " //evil.example",
+])  # a NUL byte is refused before any view (tests/test_safe_input.py)
 def test_language_next_only_to_local_paths(client, target):
     response = switch(client, "en", target)
     assert response.status_code == 302

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MAX_LINES = 400
 # The shared base: everything else in portal/ lives in an area (a package).
 TOP_LEVEL = {"__init__", "audit", "cli", "config", "errors", "extensions", "forms", "labels", "mail", "notify",
-             "permissions", "statecache", "spreadsheets", "timefmt", "transaction", "urls", "worker"}
+             "inputs", "permissions", "statecache", "spreadsheets", "timefmt", "transaction", "urls", "worker"}
 
 
 def _module_name(path: Path) -> str:

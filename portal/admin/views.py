@@ -12,8 +12,8 @@ from portal.admin.forms import OrganisationForm, RoleForm, UserForm
 from portal.admin.operations import create_organisation
 from portal.auth import operations as accounts
 from portal.extensions import db
-from portal.indexing import registry
 from portal.forms import EmptyForm, choices
+from portal.indexing import registry
 from portal.models import AuditEntry, Organisation, User
 from portal.permissions import require
 from portal.transaction import perform

@@ -15,6 +15,7 @@ from portal.errors import OperationError
 from portal.events.operations import deal_event_choices, event_label
 from portal.extensions import db
 from portal.forms import choices
+from portal.inputs import id_arg
 from portal.labels import LISTING_STATUS_LABELS
 from portal.models import AuditEntry, Deal, Event, LicenceRequest, Listing, Organisation, Patent
 from portal.permissions import require
@@ -65,7 +66,9 @@ def new():
     source = None
     if request.args.get("request", "").isdigit():
         # Locked on PostgreSQL while recording, so two submissions cannot both make a deal of it.
-        source = db.session.get(LicenceRequest, int(request.args["request"]), with_for_update=request.method == "POST")
+        source_id = id_arg("request")
+        source = None if source_id is None else db.session.get(LicenceRequest, source_id,
+                                                                with_for_update=request.method == "POST")
         if source is None or source.listing.centre_id != current_user.organisation_id:
             abort(404)
         earlier = db.session.scalar(db.select(Deal.id).where(Deal.source_request_id == source.id).limit(1))

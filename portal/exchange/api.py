@@ -17,6 +17,7 @@ from flask_limiter.util import get_remote_address
 from portal.exchange import operations as ops
 from portal.exchange.openapi import openapi_document
 from portal.extensions import csrf, db, limiter
+from portal.inputs import MAX_DB_INT
 from portal.models import ExchangeForward
 from portal.transaction import perform
 
@@ -77,7 +78,7 @@ def changed_forwards():
         limit = int(request.args.get("limit", str(DEFAULT_LIMIT)) or DEFAULT_LIMIT)
     except ValueError:
         return _error(_("since and limit must be whole numbers."), 400)
-    if since < 0 or not 1 <= limit <= MAX_LIMIT:
+    if not 0 <= since <= MAX_DB_INT or not 1 <= limit <= MAX_LIMIT:
         return _error(_("since must be 0 or more and limit between 1 and %(n)d.", n=MAX_LIMIT), 400)
     page = ops.changed_since(g.exchange_token.exchange, since, limit)
     return {"items": [ops.forward_to_dict(forward, cursor) for forward, cursor in page.items],

@@ -61,14 +61,13 @@ def state(name: str) -> SearchIndexState | None:
 
 
 def needs_rebuild(name: str | None, mark: int) -> bool:
-    """Whether the index must be rebuilt before it follows the log: it predates registration (and
-    has applied something), it was told to, or rows it has not applied were pruned."""
-    if name is None:  # on PostgreSQL its mark is an id, not a position (see indexing.log)
-        return (mark > 0 and changelog.on_postgresql()) or mark < pruned_below()
-    row = state(name)
-    if row is not None and row.rebuild_required:
-        return True
-    return mark < pruned_below()
+    """Whether the index must be rebuilt before it follows the log: it has applied changes this
+    database never registered (it predates registration, or it followed another database — its
+    mark means nothing here), it was told to, or rows it has not applied were pruned."""
+    row = state(name) if name is not None else None
+    if row is None:
+        return mark > 0 or pruned_below() > 0
+    return row.rebuild_required or mark < pruned_below()
 
 
 def record(name: str, index_dir: str, mark: int, *, applied: bool = False, error: str | None = None,

@@ -142,9 +142,9 @@ def rebuild(index: SearchIndex | None = None, processes: int = 1) -> int:
     index = index or get_index()
     mark = changelog.horizon()
     count = index.rebuild((listing_document(row) for row in published_listings()), mark, processes=processes)
-    registry.name_index(index.path)
     state = writer_state()
-    state.ahead, state.recorded_mark = {}, None
+    state.name, state.ahead, state.recorded_mark = registry.name_index(index.path), {}, None
+    _register(index, state, index.last_applied_id())  # this database knows the index from now on
     return count
 
 

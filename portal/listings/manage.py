@@ -13,6 +13,7 @@ from sqlalchemy import func
 
 from portal.extensions import db
 from portal.forms import EmptyForm, choices
+from portal.inputs import id_arg
 from portal.listings import operations as ops
 from portal.listings.forms import ListingForm, WithdrawListingForm
 from portal.models import Listing, Patent
@@ -65,7 +66,7 @@ def new_listing():
     form = ListingForm()
     form.patents.choices = _patent_choices()
     if request.method == "GET" and request.args.get("patent", "").isdigit():
-        patent = own_patent(int(request.args["patent"]))
+        patent = own_patent(id_arg("patent") or 0)
         form.patents.data = [patent.id]
         form.title.data = patent.title
     if form.validate_on_submit():

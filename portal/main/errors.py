@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import g, has_request_context, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.extensions import db
@@ -14,7 +15,21 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def bad_request(message: str):
+    """400 with ``message``: JSON under /api/, the error page elsewhere."""
+    if _wants_json():
+        return {"error": message, "status": 400}, 400
+    return render_template("errors.html", code=400, message=message), 400
+
+
+def _note_commit(session) -> None:
+    if has_request_context():
+        g.commit_attempted = True
+
+
 def register(app) -> None:
+    event.listen(db.session, "before_commit", _note_commit)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         message = _("Your form expired or was sent from another site. Please reload the page and try again.")
@@ -41,7 +56,13 @@ def register(app) -> None:
             return http_error(error)
         db.session.rollback()
         app.logger.exception("unhandled error on %s", request.path)
-        message = _("Something went wrong on our side. Nothing was saved; please try again.")
+        if g.get("commit_attempted"):
+            # The failure came after a commit (or during one whose outcome is unknown): the change
+            # may well be saved, and a blind retry would make it twice.
+            message = _("Something went wrong on our side after your change was sent to the database: it may "
+                        "have been saved. Please check before trying again.")
+        else:
+            message = _("Something went wrong on our side. Nothing was saved; please try again.")
         if _wants_json():
             return {"error": message, "status": 500}, 500
         return render_template("errors.html", code=500, message=message), InternalServerError.code
