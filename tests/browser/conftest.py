@@ -48,8 +48,16 @@ class PageProblems(list):
     def watch(self, page) -> None:
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.append(f"script error: {exc}"))
-        page.on("requestfailed", lambda req: self.append(f"failed: {req.url} {req.failure}"))
+        page.on("requestfailed", self._failed)
         page.on("response", self._response)
+
+    def _failed(self, request) -> None:
+        # ERR_ABORTED: the page navigated on (a click, a submitted form) before a sub-resource of
+        # the page it left had loaded; the browser cancelled it itself. Not a fault of the page:
+        # on a loaded machine it made the deal journey fail now and then.
+        if request.failure == "net::ERR_ABORTED":
+            return
+        self.append(f"failed: {request.url} {request.failure}")
 
     def _console(self, msg) -> None:
         # "Failed to load resource" repeats what _response sees, and also fires for pages that
