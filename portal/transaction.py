@@ -4,15 +4,19 @@ Operations validate, change, audit and flush; they never commit. A view hands th
 :func:`perform`, which commits once when it succeeds and rolls the whole request back when it is
 refused (``OperationError``: the message goes to the form, or is flashed) or fails (any other
 exception: rolled back and raised, so the error page answers and nothing half-done stays).
+:func:`once` makes a form that creates something safe to send twice.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from flask import flash
+from wtforms import HiddenField
+from wtforms.validators import Length, Optional
 
 from portal.errors import OperationError
 from portal.extensions import db
@@ -58,3 +62,31 @@ def perform(operation: Callable[[], T], *, form=None, success: str | Callable[[T
     if success is not None:
         flash(success(value) if callable(success) else success, category)
     return Outcome(True, value)
+
+
+# ---------------------------------------------------------------- a form sent twice
+
+def new_submission_key() -> str:
+    """A one-time key for a form that creates something (a hidden field's default)."""
+    return secrets.token_hex(16)
+
+
+def submission_key_field():
+    """The hidden field that carries the form's one-time key (see :func:`once`)."""
+    return HiddenField(default=new_submission_key, validators=[Optional(), Length(max=32)])
+
+
+def once(model, key: str | None, create: Callable[[], T], **owner) -> tuple[T, bool]:
+    """Create a record once per form: a POST sent again with the same key — the user retried
+    after an error, or pressed twice — returns the record the first one made (``created`` is
+    false) instead of a duplicate request, message or deal. ``owner`` narrows the lookup to the
+    user's own records. Returns ``(record, created)``."""
+    if key:
+        existing = db.session.scalar(db.select(model).where(
+            model.submission_key == key, *(getattr(model, name) == value for name, value in owner.items())))
+        if existing is not None:
+            return existing, False
+    record = create()
+    record.submission_key = key or None
+    db.session.flush()
+    return record, True

@@ -12,6 +12,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from portal.forms import choices, optional_id
 from portal.labels import DEAL_MODE_LABELS, RECORDAL_STATUS_LABELS
 from portal.listings.forms import MultiCheckboxField
+from portal.transaction import submission_key_field
 
 MONEY = [Optional(), NumberRange(min=0, max=10**13)]
 
@@ -34,6 +35,7 @@ class DealForm(FlaskForm):
                                    validators=MONEY)
     paid_on = DateField(_l("First amount received on"), validators=[Optional()])
     paid_amount = DecimalField(_l("Amount received (yuan)"), places=2, validators=MONEY)
+    submission_key = submission_key_field()
 
 
 class PaymentForm(FlaskForm):

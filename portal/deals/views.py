@@ -19,7 +19,7 @@ from portal.inputs import id_arg
 from portal.labels import LISTING_STATUS_LABELS
 from portal.models import AuditEntry, Deal, Event, LicenceRequest, Listing, Organisation, Patent
 from portal.permissions import require
-from portal.transaction import perform
+from portal.transaction import once, perform
 
 bp = Blueprint("deals", __name__, url_prefix="/deals")
 
@@ -107,10 +107,12 @@ def new():
                 raise OperationError(_("Choose one of the centre's own listings."), field="listing")
             return ops.record_deal(current_user.organisation, data, current_user)
 
-        done = perform(record, form=form, success=lambda deal: _(
-            "Deal recorded. Record it with CNIPA by %(due)s.", due=deal.recordal_due.isoformat()))
+        done = perform(lambda: once(Deal, form.submission_key.data, record,
+                                    licensor_id=current_user.organisation_id),
+                       form=form, success=lambda result: _(
+            "Deal recorded. Record it with CNIPA by %(due)s.", due=result[0].recordal_due.isoformat()))
         if done:
-            return redirect(url_for("deals.detail", deal_id=done.value.id))
+            return redirect(url_for("deals.detail", deal_id=done.value[0].id))
     return render_template("deals/new.html", form=form, source=source), (400 if form.errors else 200)
 
 

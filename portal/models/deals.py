@@ -59,6 +59,8 @@ class Deal(db.Model):
     deductions_yuan: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The form's one-time key: a POST sent again finds this row instead of making a second (transaction.once).
+    submission_key: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     licensor: Mapped[Organisation] = relationship(foreign_keys=[licensor_id])
     licensee: Mapped[Organisation] = relationship(foreign_keys=[licensee_id])

@@ -42,6 +42,8 @@ class LicenceRequest(db.Model):
     decline_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The form's one-time key: a POST sent again finds this row instead of making a second (transaction.once).
+    submission_key: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     listing: Mapped[Listing] = relationship()
     enterprise: Mapped[Organisation] = relationship()
@@ -76,6 +78,8 @@ class RequestMessage(db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The form's one-time key: a POST sent again finds this row instead of making a second (transaction.once).
+    submission_key: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     request: Mapped[LicenceRequest] = relationship(back_populates="messages")
     author: Mapped[User] = relationship()

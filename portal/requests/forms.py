@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired, Length
 
 from portal.forms import choices, optional_id
 from portal.labels import REQUEST_STATUS_LABELS
+from portal.transaction import submission_key_field
 
 
 class RequestForm(FlaskForm):
@@ -21,10 +22,12 @@ class RequestForm(FlaskForm):
     message = TextAreaField(_l("Message to the centre"), validators=[Length(max=5000)])
     # Choices from events.operations.event_choices_for; the operation checks the choice and says why.
     event_id = SelectField(_l("Matchmaking event it came from"), coerce=optional_id, validate_choice=False)
+    submission_key = submission_key_field()
 
 
 class MessageForm(FlaskForm):
     body = TextAreaField(_l("Message"), validators=[InputRequired(), Length(max=5000)])
+    submission_key = submission_key_field()
 
 
 class StatusForm(FlaskForm):

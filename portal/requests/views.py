@@ -24,6 +24,7 @@ from portal.models import (
     Notification,
     OpenLicenceAcceptance,
     Patent,
+    RequestMessage,
 )
 from portal.permissions import require
 from portal.requests import operations as ops
@@ -32,7 +33,7 @@ from portal.requests.forms import MessageForm, RequestForm, StatusForm, TakeOpen
 from portal.requests.notice import render_pdf
 from portal.requests.open_licence import LicenseeDetails, take_open_licence
 from portal.timefmt import plain_number
-from portal.transaction import perform
+from portal.transaction import once, perform
 
 bp = Blueprint("requests", __name__)
 
@@ -59,10 +60,12 @@ def new(listing_id: int):
                                products=form.products.data or "", region=form.region.data or "",
                                scale=form.scale.data or "", proposed_terms=form.proposed_terms.data or "",
                                message=form.message.data or "", event_id=form.event_id.data)
-        done = perform(lambda: ops.file_request(listing, current_user, data), form=form,
-                       success=_("Your request has been sent to the centre."))
+        done = perform(lambda: once(LicenceRequest, form.submission_key.data,
+                                    lambda: ops.file_request(listing, current_user, data),
+                                    enterprise_id=current_user.organisation_id),
+                       form=form, success=_("Your request has been sent to the centre."))
         if done:
-            return redirect(url_for("requests.detail", request_id=done.value.id))
+            return redirect(url_for("requests.detail", request_id=done.value[0].id))
     return render_template("requests/new.html", form=form, listing=listing), (400 if form.errors else 200)
 
 
@@ -123,7 +126,8 @@ def message(request_id: int):
     if not form.validate_on_submit():
         flash(_("Write a message first."), "danger")
         return redirect(url_for("requests.detail", request_id=item.id))
-    ops.add_message(item, current_user, form.body.data)
+    once(RequestMessage, form.submission_key.data, lambda: ops.add_message(item, current_user, form.body.data),
+         request_id=item.id, author_id=current_user.id)
     db.session.commit()
     return redirect(url_for("requests.detail", request_id=item.id) + "#thread")
 
