@@ -2,6 +2,12 @@
 
 Every export and every downloadable template goes through here (Indico's ``util/spreadsheets``):
 rows in, bytes out, no request and no clock.
+
+Text from users (a company's name, a patent's title) can begin like a formula: ``=HYPERLINK(…)``
+would run in the centre's spreadsheet program. No text cell is ever written as a formula: in a
+workbook every text cell is typed as a string (shown exactly as typed); in CSV, which has no types,
+a text beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+apostrophe, the spreadsheet programs' own mark for "this is text".
 """
 
 from __future__ import annotations
@@ -24,7 +30,17 @@ def download(content: bytes, mimetype: str, filename: str):
     return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defused(text: str) -> str:
+    """``text`` as a CSV cell no spreadsheet program evaluates."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _cell_text(value: object) -> object:
+    if isinstance(value, str):
+        return defused(value)
     return value.isoformat() if isinstance(value, date) else value
 
 
@@ -66,6 +82,9 @@ def workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
             cell.font = Font(bold=True)
         for row in spec.rows:
             sheet.append(list(row))
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # never a formula, whatever the text begins with
         text_columns = set(spec.text_columns)
         for cells in sheet.iter_rows(min_row=2):
             for position, cell in enumerate(cells):
