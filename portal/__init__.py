@@ -59,9 +59,11 @@ def configure_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
+    from portal.auth import sessions
     from portal.auth.loader import configure_login
 
     configure_login(login_manager)
+    sessions.configure(app, login_manager)
 
 
 def configure_inputs(app: Flask) -> None:

@@ -100,6 +100,11 @@ class Config:
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _env("SECURE_COOKIES", "0") == "1"
+        # A session ends after this long without a request, and this long after login (auth/sessions.py).
+        self.SESSION_IDLE_MINUTES = float(_env("SESSION_IDLE_MINUTES", "120") or 120)
+        self.SESSION_MAX_HOURS = float(_env("SESSION_MAX_HOURS", "12") or 12)
+        # Reverse proxies in front of the portal whose X-Forwarded-For / -Proto are believed (0: none).
+        self.TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0") or 0)
         self.WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
         self.MAX_CONTENT_LENGTH = 16 * 1024 * 1024
         # The single-process development server applies the search change log after each commit;

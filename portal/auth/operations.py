@@ -80,6 +80,7 @@ def change_password(user: User, current: str, new: str) -> None:
     if problems:
         raise OperationError(" ".join(problems), field="password")
     user.set_password(new)
+    user.end_sessions()
     audit.record("account.password_changed", f"{user.email} changed the password", target=user)
 
 
@@ -115,6 +116,8 @@ def set_active(user: User, active: bool, actor: User | None) -> None:
     if actor is not None and user.id == actor.id and not active:
         raise OperationError(_("You cannot deactivate your own account."))
     user.active = active
+    if not active:
+        user.end_sessions()
     audit.record("account.activated" if active else "account.deactivated",
                  f"{user.email} {'activated' if active else 'deactivated'}", target=user, actor=actor)
 

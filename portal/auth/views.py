@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
-from portal.auth import operations
+from portal import audit
+from portal.auth import operations, sessions
 from portal.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
 from portal.extensions import db, limiter
 from portal.forms import EmptyForm
@@ -18,12 +19,6 @@ bp = Blueprint("auth", __name__)
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _start_session(user) -> None:
-    """A fresh session on login, so nothing planted before login survives it."""
-    session.clear()
-    login_user(user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -38,7 +33,7 @@ def login():
         user = operations.authenticate(form.email.data, form.password.data)
         db.session.commit()
         if user is not None:
-            _start_session(user)
+            sessions.start(user)
             flash(_("Welcome back."), "success")
             return redirect(safe_next(request.args.get("next")) or url_for("auth.account"))
         flash(_("Wrong e-mail or password."), "danger")
@@ -50,8 +45,7 @@ def login():
 def logout():
     """Log out (a POST with a CSRF token, so no other site can log a user out)."""
     if EmptyForm().validate_on_submit():
-        logout_user()
-        session.clear()
+        _end_sessions_of(current_user)
         flash(_("You have logged out."), "info")
     return redirect(url_for("main.home"))
 
@@ -68,13 +62,35 @@ def register():
                    email=form.email.data, password=form.password.data), form=form)
         if done:
             user = done.value
-            _start_session(user)
+            sessions.start(user)
             from portal.labels import SIZE_CLASS_LABELS
 
             flash(_("Your company is registered. Size class: %(cls)s.",
                     cls=SIZE_CLASS_LABELS[user.organisation.size_class]), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/register.html", form=form), (400 if form.errors else 200)
+
+
+def _end_sessions_of(user) -> None:
+    """End every session of the account (a copied cookie included), this one too."""
+    if user.is_authenticated:
+        account = user._get_current_object()
+        account.end_sessions()
+        audit.record("account.logged_out", f"{account.email} logged out", target=account, actor=account)
+        db.session.commit()
+    logout_user()
+    session.clear()
+
+
+@bp.post("/account/sessions/end")
+@login_required
+def end_all_sessions():
+    """Log out everywhere: every browser signed in to this account, this one included."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    _end_sessions_of(current_user)
+    flash(_("You have been logged out everywhere. Log in again to continue."), "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.get("/account")
@@ -84,13 +100,18 @@ def account():
     return render_template("auth/account.html", user=current_user, org=current_user.organisation)
 
 
+def _changed(user, current: str, new: str) -> None:
+    operations.change_password(user, current, new)
+    sessions.stamp(user)  # every other session has ended; this one carries on
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
     """Change the password; the current one is asked for first."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        done = perform(lambda: operations.change_password(current_user, form.current.data, form.password.data),
+        done = perform(lambda: _changed(current_user, form.current.data, form.password.data),
                        form=form, success=_("Your password has been changed."))
         if done:
             return redirect(url_for("auth.account"))

@@ -40,6 +40,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped to end every session of the account at once (portal.auth.sessions).
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     organisation: Mapped[Organisation] = relationship(back_populates="users")
 
@@ -48,6 +50,10 @@ class User(UserMixin, db.Model):
         # configuration uses a cheap one, since every test creates and logs in several accounts.
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
         self.password_hash = generate_password_hash(password, method=method)
+
+    def end_sessions(self) -> None:
+        """End every session of this account (logout, password change, deactivation, …)."""
+        self.session_epoch = (self.session_epoch or 0) + 1
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -1,0 +1,121 @@
+"""Sessions that end: a session cookie copied before logout, a password change or deactivation
+is refused afterwards; sessions expire when idle and after their lifetime; "log out everywhere";
+client-supplied forwarding headers are not believed (issue 14, item 2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.auth import sessions
+from portal.extensions import db
+from portal.models import User
+from tests.conftest import PASSWORD, csrf_token, post
+
+NEW_PASSWORD = "amber-orchard-telescope-91"
+
+
+def _copy(app, client):
+    """Another browser holding a copy of ``client``'s session cookie."""
+    thief = app.test_client()
+    cookie = client.get_cookie("session")
+    thief.set_cookie(cookie.key, cookie.value, domain=cookie.domain or "localhost")
+    return thief
+
+
+def _signed_in(client) -> bool:
+    return client.get("/account").status_code == 200
+
+
+@pytest.fixture
+def signed_in(app, client, auth, sme_user):
+    auth.login(sme_user.email)
+    assert _signed_in(client)
+    return sme_user
+
+
+def test_a_cookie_copied_before_logout_is_refused_after_it(app, client, auth, signed_in):
+    copy = _copy(app, client)
+    assert _signed_in(copy)
+    auth.logout()
+    assert not _signed_in(client) and not _signed_in(copy)
+
+
+def test_a_cookie_copied_before_a_password_change_is_refused_after_it(app, client, signed_in):
+    copy = _copy(app, client)
+    response = post(client, "/account/password", {"current": PASSWORD, "password": NEW_PASSWORD,
+                                                   "confirm": NEW_PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    assert _signed_in(client)  # the session that changed it carries on
+    assert not _signed_in(copy)
+
+
+def test_log_out_everywhere(app, client, auth, signed_in):
+    copy = _copy(app, client)
+    response = client.post("/account/sessions/end", data={"csrf_token": csrf_token(client, "/account")})
+    assert response.status_code == 302
+    assert not _signed_in(client) and not _signed_in(copy)
+    auth.login(signed_in.email)
+    assert _signed_in(client)
+
+
+def test_deactivation_ends_the_accounts_sessions(app, client, signed_in, admin):
+    admin_client = app.test_client()
+    admin_client.post("/login", data={"email": admin.email, "password": PASSWORD,
+                                      "csrf_token": csrf_token(admin_client, "/login")})
+    response = admin_client.post(f"/admin/users/{signed_in.id}/active",
+                                 data={"active": "0", "csrf_token": csrf_token(admin_client, "/admin/")})
+    assert response.status_code == 302
+    assert not _signed_in(client)
+
+
+def test_an_active_session_still_ends_after_its_lifetime(app, client, signed_in, monkeypatch):
+    started, step = sessions.now(), (app.config["SESSION_IDLE_MINUTES"] - 1) * 60
+    moment = started
+    while moment + step < started + app.config["SESSION_MAX_HOURS"] * 3600:
+        moment += step  # a request just within the idle time each time
+        monkeypatch.setattr(sessions, "now", lambda m=moment: m)
+        assert _signed_in(client)
+    monkeypatch.setattr(sessions, "now", lambda: started + app.config["SESSION_MAX_HOURS"] * 3600 + 1)
+    assert not _signed_in(client)  # past the lifetime, however active
+
+
+def test_idle_for_too_long(app, client, signed_in, monkeypatch):
+    started = sessions.now()
+    monkeypatch.setattr(sessions, "now", lambda: started + app.config["SESSION_IDLE_MINUTES"] * 60 + 61)
+    assert not _signed_in(client)
+
+
+def test_a_forged_forwarding_header_does_not_pass_strong_protection(app, client, signed_in):
+    # The session was made from 127.0.0.1; a request from another address claiming, in
+    # X-Forwarded-For, to come from 127.0.0.1 must not be believed (no trusted proxy configured).
+    response = client.get("/account", environ_base={"REMOTE_ADDR": "203.0.113.9"},
+                          headers={"X-Forwarded-For": "127.0.0.1"})
+    assert response.status_code != 200
+
+
+def test_a_trusted_proxy_reports_the_client():
+    from pathlib import Path
+    from tempfile import TemporaryDirectory
+
+    from portal import config, create_app
+
+    with TemporaryDirectory() as tmp:
+        app = create_app(config.TestConfig(Path(tmp), TRUSTED_PROXIES=1))
+
+        @app.get("/_test/addr")
+        def addr():
+            from flask import request
+
+            return request.remote_addr or ""
+
+        client = app.test_client()
+        assert client.get("/_test/addr", headers={"X-Forwarded-For": "198.51.100.7"}).get_data(as_text=True) \
+            == "198.51.100.7"
+
+
+def test_the_epoch_is_stored(app, signed_in, client):
+    with app.app_context():
+        before = db.session.get(User, signed_in.id).session_epoch
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/account")})
+    with app.app_context():
+        assert db.session.get(User, signed_in.id).session_epoch == before + 1
