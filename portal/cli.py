@@ -86,6 +86,27 @@ def users_create(email, role, org_code, password):
         click.echo(f"password (shown once): {password}")
 
 
+@users_cli.command("set-password")
+@click.option("--email", required=True)
+@click.option("--password", default=None, help="The new password; when omitted it is asked for (not echoed).")
+def users_set_password(email, password):
+    """Set an account's password (a forgotten administrator's, say); its sessions end."""
+    from portal.auth.operations import normalise_email, set_password
+    from portal.models import User
+
+    user = db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise click.ClickException(f"no account with e-mail {email!r}")
+    if password is None:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        set_password(user, password, actor=None)
+    except OperationError as exc:
+        _fail(exc)
+    db.session.commit()
+    click.echo(f"password of {user.email} changed; its sessions have ended")
+
+
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when any account exists.")
 def demo_command(if_empty):

@@ -119,3 +119,32 @@ def test_the_epoch_is_stored(app, signed_in, client):
     client.post("/logout", data={"csrf_token": csrf_token(client, "/account")})
     with app.app_context():
         assert db.session.get(User, signed_in.id).session_epoch == before + 1
+
+
+def test_the_command_line_sets_a_password_and_ends_the_sessions(app, client, runner, signed_in):
+    result = runner.invoke(args=["users", "set-password", "--email", signed_in.email],
+                           input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert "sessions have ended" in result.output
+    assert not _signed_in(client)
+    fresh = app.test_client()
+    fresh.post("/login", data={"email": signed_in.email, "password": NEW_PASSWORD,
+                               "csrf_token": csrf_token(fresh, "/login")})
+    assert _signed_in(fresh)
+    weak = runner.invoke(args=["users", "set-password", "--email", signed_in.email, "--password", "12345678"])
+    assert weak.exit_code != 0
+
+
+def test_an_administrator_resets_a_password(app, client, signed_in, admin):
+    admin_client = app.test_client()
+    admin_client.post("/login", data={"email": admin.email, "password": PASSWORD,
+                                      "csrf_token": csrf_token(admin_client, "/login")})
+    response = admin_client.post(f"/admin/users/{signed_in.id}/password",
+                                 data={"csrf_token": csrf_token(admin_client, "/admin/")})
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    password = response.get_data(as_text=True).split('id="initial-password">')[1].split("<")[0]
+    assert not _signed_in(client)
+    fresh = app.test_client()
+    fresh.post("/login", data={"email": signed_in.email, "password": password,
+                               "csrf_token": csrf_token(fresh, "/login")})
+    assert _signed_in(fresh)

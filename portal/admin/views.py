@@ -74,6 +74,21 @@ def toggle_active(user_id: int):
     return redirect(url_for("admin.index"))
 
 
+@bp.post("/users/<int:user_id>/password")
+@require("admin")
+def reset_password(user_id: int):
+    """Give an account a new password, shown once; its sessions end."""
+    user = db.get_or_404(User, user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    password = secrets.token_urlsafe(12)
+    done = perform(lambda: accounts.set_password(user, password, actor=current_user))
+    if not done:
+        return redirect(url_for("admin.index"))
+    return render_template("admin/user_created.html", user=user, password=password, reset=True), 200, \
+        {"Cache-Control": "no-store"}
+
+
 @bp.route("/orgs", methods=["GET", "POST"])
 @require("admin")
 def orgs():

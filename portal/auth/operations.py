@@ -84,6 +84,18 @@ def change_password(user: User, current: str, new: str) -> None:
     audit.record("account.password_changed", f"{user.email} changed the password", target=user)
 
 
+def set_password(user: User, new: str, actor: User | None) -> None:
+    """Set a password without the current one (an administrator, or the command line): the
+    account's sessions end, and the audit log says who did it."""
+    problems = password_problems(new, user.email)
+    if problems:
+        raise OperationError(" ".join(problems), field="password")
+    user.set_password(new)
+    user.end_sessions()
+    audit.record("account.password_set", f"password of {user.email} set by "
+                 f"{actor.email if actor is not None else 'the command line'}", target=user, actor=actor)
+
+
 def create_user(*, email: str, role: str, org: Organisation, password: str,
                 actor: User | None) -> User:
     """An account created by an administrator (admin pages or the CLI)."""
