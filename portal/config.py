@@ -107,6 +107,8 @@ class Config:
         self.TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0") or 0)
         self.WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
         self.MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+        # An import file with more data rows is refused before its rows are parsed (split it).
+        self.IMPORT_MAX_ROWS = int(_env("IMPORT_MAX_ROWS", "10000") or 10000)
         # The single-process development server applies the search change log after each commit;
         # under gunicorn a separate `flask search apply --follow` worker does it.
         self.SEARCH_APPLY_INLINE = _env("SEARCH_APPLY_INLINE", "1") == "1"

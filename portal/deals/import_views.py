@@ -44,7 +44,9 @@ def upload():
     report = None
     if form.validate_on_submit():
         upload = form.file.data
-        report = import_deals(current_user.organisation, upload.read(), upload.filename or "",
+        with upload.stream:  # a large upload is spooled to a temporary file: close it at once
+            data = upload.read()
+        report = import_deals(current_user.organisation, data, upload.filename or "",
                               dry_run=form.dry_run.data, actor=current_user._get_current_object())
     return import_page("deals/import.html", form, report, columns=COLUMNS, industries=INDUSTRIES)
 

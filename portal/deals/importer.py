@@ -32,6 +32,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -68,7 +69,7 @@ def import_deals(centre: Organisation, file: bytes | str | Path, filename: str |
     file, filename = load_upload(file, filename)
     report = ImportReport(dry_run=dry_run)
     try:
-        prepared = prepare(read_table(file, filename))
+        prepared = prepare(read_table(file, filename, current_app.config["IMPORT_MAX_ROWS"]))
     except FileProblem as exc:
         return report.file_error([str(exc)])
     if prepared.file_errors:

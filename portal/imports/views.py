@@ -7,8 +7,8 @@ from flask import render_template
 from portal.extensions import db
 from portal.imports.report import ImportReport
 
-# Beyond this many rows the page lists only the rows with errors: a 10,000-row table helps nobody.
-MAX_ROWS_SHOWN = 1000
+# Beyond this many rows the page lists only the rows with errors, and at most this many of them.
+MAX_ROWS_SHOWN = 200
 
 
 def import_page(template: str, form, report: ImportReport | None, **context):
@@ -20,5 +20,6 @@ def import_page(template: str, form, report: ImportReport | None, **context):
     shown = []
     if report is not None:
         shown = report.rows if len(report.rows) <= MAX_ROWS_SHOWN else [r for r in report.rows if r["errors"]]
+        shown = shown[:MAX_ROWS_SHOWN]
     failed = bool(form.errors) or (report is not None and report.errors > 0)
     return render_template(template, form=form, report=report, shown=shown, **context), (400 if failed else 200)

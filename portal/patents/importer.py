@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import insert
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -54,7 +55,7 @@ def import_patents(centre: Organisation, file: bytes | str | Path, filename: str
     file, filename = load_upload(file, filename)
     report = ImportReport(dry_run=dry_run)
     try:
-        prepared = prepare(read_table(file, filename))
+        prepared = prepare(read_table(file, filename, current_app.config["IMPORT_MAX_ROWS"]))
     except FileProblem as exc:
         return report.file_error([str(exc)])
     if prepared.file_errors:

@@ -119,7 +119,9 @@ def import_view():
     report = None
     if form.validate_on_submit():
         upload = form.file.data
-        report = import_patents(current_user.organisation, upload.read(), upload.filename or "",
+        with upload.stream:  # a large upload is spooled to a temporary file: close it at once
+            data = upload.read()
+        report = import_patents(current_user.organisation, data, upload.filename or "",
                                 dry_run=form.dry_run.data, publish_mode=form.publish.data or None,
                                 actor=current_user._get_current_object())
     return import_page("patents/import.html", form, report, columns=COLUMNS)
