@@ -56,6 +56,7 @@ def configure_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     limiter.init_app(app)
+    warn_about_shared_limits(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
@@ -71,6 +72,21 @@ def configure_inputs(app: Flask) -> None:
     from portal import inputs
 
     inputs.configure(app)
+
+
+def warn_about_shared_limits(app: Flask) -> None:
+    """Rate limits counted in each process's memory do not hold across several gunicorn workers
+    (each counts its own): say so at every start, loudly, rather than refuse to start."""
+    import sys
+
+    if not app.config.get("RATELIMIT_STORAGE_URI", "memory://").startswith("memory://"):
+        return
+    argv = " ".join(sys.argv)
+    workers = os.environ.get("WEB_CONCURRENCY") or (
+        argv.split("--workers", 1)[1].split()[0].lstrip("=") if "gunicorn" in argv and "--workers" in argv else "1")
+    if workers.isdigit() and int(workers) > 1:
+        app.logger.error("rate limits are counted in memory, per process: with %s workers a client gets %s times "
+                         "the limit. Set PORTAL_RATELIMIT_STORAGE_URI=redis://… (docs/deployment.md)", workers, workers)
 
 
 def configure_blueprints(app: Flask) -> None:

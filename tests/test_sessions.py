@@ -148,3 +148,36 @@ def test_an_administrator_resets_a_password(app, client, signed_in, admin):
     fresh.post("/login", data={"email": signed_in.email, "password": password,
                                "csrf_token": csrf_token(fresh, "/login")})
     assert _signed_in(fresh)
+
+
+def test_failed_logins_are_limited_per_account_across_addresses(app, client, sme_user):
+    statuses = []
+    for n in range(7):  # each guess from another address
+        statuses.append(client.post("/login", data={"email": sme_user.email.upper(), "password": f"wrong-{n}",
+                                                    "csrf_token": csrf_token(client, "/login")},
+                                    environ_base={"REMOTE_ADDR": f"198.51.100.{n + 1}"}).status_code)
+    assert statuses[:5] == [401] * 5 and statuses[5:] == [429, 429]
+
+
+def test_the_exchange_api_limits_per_token_whatever_its_spelling(app, client):
+    from portal.models import Organisation
+    from tests.test_exchange import new_token
+
+    app.config["EXCHANGE_API_RATE_LIMIT"] = "3 per minute"
+    with app.app_context():
+        stex = db.session.scalar(db.select(Organisation.id).where(Organisation.code == "stex"))
+    _token_id, plain = new_token(app, stex)
+    spellings = [f"Bearer {plain}", f"bearer {plain}", f"Bearer  {plain}", f"BEARER {plain} "]
+    statuses = [client.get("/api/v1/exchange/deals", headers={"Authorization": h}).status_code for h in spellings]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_limits_kept_in_memory_under_several_workers_are_reported_at_start(monkeypatch, caplog, tmp_path):
+    import logging
+
+    from portal import config, create_app
+
+    monkeypatch.setattr("sys.argv", ["gunicorn", "--workers", "4", "portal:create_app()"])
+    with caplog.at_level(logging.ERROR):
+        create_app(config.TestConfig(tmp_path / "instance"))
+    assert any("counted in memory" in r.getMessage() for r in caplog.records)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
@@ -21,10 +23,19 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _account_key() -> str:
+    """Failed logins count per account as well as per address: guessing one account's password
+    from many addresses is slowed down just the same (the address is hashed into no key here)."""
+    email = (request.form.get("email") or "").strip().lower()[:254]
+    return "login-account:" + hashlib.sha256(email.encode("utf-8")).hexdigest()[:32]
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code == 401)
+@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key,
+               deduct_when=lambda response: response.status_code == 401)
 def login():
-    """Log in; repeated failures from one address are answered with 429."""
+    """Log in; repeated failures from one address, or on one account, are answered with 429."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()

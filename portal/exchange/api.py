@@ -33,10 +33,11 @@ def _rate_limit() -> str:
 
 
 def _rate_key() -> str:
-    """Per token (hashed, so the key never holds a secret), else per address."""
-    header = request.headers.get("Authorization", "")
-    if header:
-        return "exchange-token:" + hashlib.sha256(header.encode("utf-8")).hexdigest()[:32]
+    """Per token — the bearer value as :func:`_bearer` reads it, hashed so that the key never
+    holds a secret: ``bearer x`` and ``Bearer  x`` are one token, one bucket — else per address."""
+    token = _bearer()
+    if token:
+        return "exchange-token:" + hashlib.sha256(token.encode("utf-8")).hexdigest()[:32]
     return get_remote_address()
 
 
