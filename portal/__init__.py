@@ -142,7 +142,19 @@ def configure_security_headers(app: Flask) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "frame-ancestors 'none'; form-action 'self'",
         )
+        if app.config.get("SESSION_COOKIE_SECURE"):  # served over HTTPS: browsers keep to it
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if _signed_in() and "Cache-Control" not in response.headers:
+            # A signed-in page or file is nobody else's: no shared or back-button copy of it.
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def _signed_in() -> bool:
+    from flask import has_request_context
+    from flask_login import current_user
+
+    return has_request_context() and current_user.is_authenticated
 
 
 def configure_errorhandlers(app: Flask) -> None:

@@ -82,3 +82,10 @@ def test_odd_utf16_bytes_are_refused_with_a_message(client, staff):
     response = _upload(client, b"\xff\xfe" + "申请号".encode("utf-16-le") + b"\x00", "p.csv")
     assert response.status_code == 400
     assert "UTF-16" in response.get_data(as_text=True)
+
+
+def test_an_oversize_upload_gets_the_413_page(app, client, staff):
+    app.config.update(MAX_CONTENT_LENGTH=1000, PROPAGATE_EXCEPTIONS=False)
+    response = _upload(client, b"x" * 5000, "p.csv")
+    assert response.status_code == 413
+    assert "文件过大" in response.get_data(as_text=True)

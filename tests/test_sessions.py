@@ -181,3 +181,14 @@ def test_limits_kept_in_memory_under_several_workers_are_reported_at_start(monke
     with caplog.at_level(logging.ERROR):
         create_app(config.TestConfig(tmp_path / "instance"))
     assert any("counted in memory" in r.getMessage() for r in caplog.records)
+
+
+def test_signed_in_pages_are_not_stored_and_https_is_kept_to(app, client, signed_in):
+    assert client.get("/account").headers["Cache-Control"] == "no-store"
+    assert "Strict-Transport-Security" not in client.get("/").headers  # HTTP in development
+    app.config["SESSION_COOKIE_SECURE"] = True
+    assert client.get("/", base_url="https://localhost").headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_public_pages_stay_cacheable_when_signed_out(client):
+    assert client.get("/listings").headers.get("Cache-Control") != "no-store"

@@ -6,6 +6,7 @@ from flask import g, has_request_context, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.extensions import db
@@ -20,6 +21,15 @@ def bad_request(message: str):
     if _wants_json():
         return {"error": message, "status": 400}, 400
     return render_template("errors.html", code=400, message=message), 400
+
+
+def _forget_the_body() -> None:
+    """An error page never reads the request's form: after a 413 (or a body that failed to parse)
+    reading it raises again, and the page's own one-button forms would read it."""
+    for upload in (request.__dict__.get("files") or {}).values():  # parsed already: close what it spooled
+        upload.close()
+    request.form = ImmutableMultiDict()
+    request.files = ImmutableMultiDict()
 
 
 def _note_commit(session) -> None:
@@ -46,6 +56,8 @@ def register(app) -> None:
             429: _("Too many attempts. Please wait a minute and try again."),
         }
         message = messages.get(error.code, error.name)
+        if error.code == 413:
+            _forget_the_body()
         if _wants_json():
             return {"error": message, "status": error.code}, error.code
         return render_template("errors.html", code=error.code, message=message), error.code
@@ -55,6 +67,7 @@ def register(app) -> None:
         if isinstance(error, HTTPException):
             return http_error(error)
         db.session.rollback()
+        _forget_the_body()
         app.logger.exception("unhandled error on %s", request.path)
         if g.get("commit_attempted"):
             # The failure came after a commit (or during one whose outcome is unknown): the change
