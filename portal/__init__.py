@@ -69,9 +69,10 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_inputs(app: Flask) -> None:
     """Integer URL parts within the database's range, and no NUL bytes or wild page numbers."""
-    from portal import inputs
+    from portal import forms, inputs
 
     inputs.configure(app)
+    forms.configure(app)
 
 
 def warn_about_shared_limits(app: Flask) -> None:

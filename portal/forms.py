@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
@@ -31,3 +33,26 @@ def form_error(form, exc: OperationError) -> None:
         field.errors = [*field.errors, exc.message]
     else:
         form.form_errors.append(exc.message)
+
+
+@lru_cache(maxsize=8)
+def _wtforms_translations(locale: str):
+    """WTForms' own messages ("Not a valid choice.", "This field is required.") in ``locale``.
+    WTForms ships them as ``zh``; Flask-WTF looks for the portal's ``zh_Hans_CN`` and falls back
+    to English."""
+    from babel import support
+    from wtforms.i18n import messages_path
+
+    language = "zh" if locale.startswith("zh") else locale
+    return support.Translations.load(messages_path(), [language], domain="wtforms")
+
+
+def configure(app) -> None:
+    """Validation messages of WTForms in the visitor's language."""
+    from flask import request
+    from flask_babel import get_locale
+
+    @app.before_request
+    def wtforms_messages():
+        if request.method == "POST":
+            request.wtforms_translations = _wtforms_translations(str(get_locale()))

@@ -11,7 +11,7 @@ import pytest
 from portal import config, create_app
 from portal.extensions import db
 from portal.models import AuditEntry
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, post
 
 HUGE = ("2147483648", "99999999999999999999")
 
@@ -111,3 +111,13 @@ def test_a_failure_after_a_commit_says_the_change_may_be_saved(app):
     with app.app_context():
         kinds = set(db.session.scalars(db.select(AuditEntry.kind)))
         assert "test.saved" in kinds and "test.unsaved" not in kinds
+
+
+def test_wtforms_own_messages_are_in_chinese(client, auth, centre_staff, make, centre):
+    listing = make.listing(centre, [make.patent(centre)])
+    auth.login(centre_staff.email)
+    response = post(client, f"/manage/listings/{listing.id}/edit", {"title": "导管", "modes": ["ordinary", "nonsense"],
+                                                                   "field": "not-a-field"})
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert "not a valid choice" not in body.lower() and "不在可选项之中" in body and "不是有效的选择" in body

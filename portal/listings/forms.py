@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -12,7 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.forms import choices
@@ -22,6 +23,13 @@ from portal.labels import FIELD_LABELS, MATURITY_LABELS, MODE_LABELS
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+    def pre_validate(self, form) -> None:
+        # WTForms' own message for this one has no Chinese translation.
+        known = {str(value) for value, *_ in self.iter_choices()}
+        unknown = [str(v) for v in self.data or () if str(v) not in known]
+        if unknown:
+            raise ValidationError(_("%(value)s is not one of the choices.", value=unknown[0][:40]))
 
 
 class ListingForm(FlaskForm):
