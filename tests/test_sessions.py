@@ -192,3 +192,17 @@ def test_signed_in_pages_are_not_stored_and_https_is_kept_to(app, client, signed
 
 def test_public_pages_stay_cacheable_when_signed_out(client):
     assert client.get("/listings").headers.get("Cache-Control") != "no-store"
+
+
+def test_an_unknown_address_costs_a_login_as_much_as_a_known_one(app, monkeypatch):
+    from werkzeug import security
+
+    from portal.auth import operations
+
+    checked = []
+    real = security.check_password_hash
+    monkeypatch.setattr("portal.models.users.check_password_hash",
+                        lambda stored, password: checked.append(stored.split("$")[0]) or real(stored, password))
+    with app.test_request_context():
+        assert operations.authenticate("nobody@example.cn", "whatever-password") is None
+        assert checked == [app.config.get("PASSWORD_HASH_METHOD", "scrypt")]  # one hash check, as for a real account

@@ -5,6 +5,7 @@ The caller (a view or a CLI command) commits once.
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -60,10 +61,27 @@ def register_enterprise(*, company_name: str, credit_code: str, industry: str, e
     return user
 
 
+def _decoy_hash() -> str:
+    """A password hash made with the configured method, checked when the address is unknown."""
+    from flask import current_app
+
+    decoys = current_app.extensions.setdefault("decoy_password_hash", {})
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    if method not in decoys:
+        decoy = User()
+        decoy.set_password(secrets.token_urlsafe(16))
+        decoys[method] = decoy.password_hash
+    return decoys[method]
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None. Both outcomes are audited."""
     email = email.strip().lower()
     user = db.session.scalar(db.select(User).where(User.email == email))
+    if user is None:
+        # As long as for a known address: the time of the answer must not say which addresses
+        # have an account.
+        User(password_hash=_decoy_hash()).check_password(password)
     if user is None or not user.check_password(password) or not user.active:
         audit.record("auth.login_failed", f"failed login for {email[:100]}", actor=user,
                      data={"email": email[:254]})
