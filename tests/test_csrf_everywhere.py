@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import config, create_app
 from tests.conftest import Ref, csrf_token, post
@@ -84,14 +84,25 @@ def _role(endpoint: str) -> str | None:
 
 
 def fingerprint(app) -> dict[str, list[tuple]]:
-    """Every row of every table, in primary-key order."""
+    """Every row of every table, in primary-key order — but the audit log's record of refusals
+    (``security.*``), which a refused request is meant to leave."""
     db = app.extensions["sqlalchemy"]
     with app.app_context():
         rows = {table.name: [tuple(map(repr, row)) for row in db.session.execute(
-                    select(table).order_by(*table.primary_key.columns))]
+                    select(table).order_by(*table.primary_key.columns))
+                    if table.name != "audit_entries" or not str(row.kind).startswith("security.")]
                 for table in db.metadata.sorted_tables}
         db.session.remove()
     return rows
+
+
+def refusals(app) -> int:
+    db = app.extensions["sqlalchemy"]
+    with app.app_context():
+        count = db.session.scalar(select(func.count()).select_from(db.metadata.tables["audit_entries"])
+                                  .where(db.metadata.tables["audit_entries"].c.kind == "security.csrf_refused"))
+        db.session.remove()
+    return count
 
 
 def _created_id(response) -> int:
@@ -165,7 +176,7 @@ def test_state_changing_route_refuses_a_request_without_csrf_token(
         user = {"centre_staff": centre_staff, "sme_member": sme_user}.get(role) or make.user(role)
         assert auth.login(user.email).status_code == 302
         assert client.get("/account").status_code == 200
-    before = fingerprint(app)
+    before, refused = fingerprint(app), refusals(app)
 
     response = client.open(url, method=method, data={"note": "x", "status": "filed"})
 
@@ -177,6 +188,7 @@ def test_state_changing_route_refuses_a_request_without_csrf_token(
             f"{method} {url} ({endpoint}) answered {response.status_code} without a CSRF token:\n"
             f"{response.get_data(as_text=True)[:500]}")
     assert fingerprint(app) == before, f"{method} {url} changed the database without a CSRF token"
+    assert refusals(app) == refused + (0 if endpoint in EXEMPT else 1)  # and the refusal is on record
     assert not [c for c in response.headers.getlist("Set-Cookie") if not c.startswith("session=")]
     if role is not None:
         assert client.get("/account").status_code == 200, "the refused request signed the user out"

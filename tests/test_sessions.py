@@ -206,3 +206,16 @@ def test_an_unknown_address_costs_a_login_as_much_as_a_known_one(app, monkeypatc
     with app.test_request_context():
         assert operations.authenticate("nobody@example.cn", "whatever-password") is None
         assert checked == [app.config.get("PASSWORD_HASH_METHOD", "scrypt")]  # one hash check, as for a real account
+
+
+def test_refusals_are_on_record(app, client, auth, sme_user):
+    from portal.models import AuditEntry
+
+    auth.login(sme_user.email)
+    assert client.get("/admin/").status_code == 403
+    auth.logout()
+    for _ in range(6):
+        auth.login(sme_user.email, "wrong-password-x")
+    with app.app_context():
+        kinds = [e.kind for e in db.session.scalars(db.select(AuditEntry).where(AuditEntry.kind.like("security.%")))]
+    assert "security.forbidden" in kinds and "security.rate_limited" in kinds

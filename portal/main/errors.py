@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import g, has_request_context, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -10,6 +12,8 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.extensions import db
+
+log = logging.getLogger(__name__)
 
 
 def _wants_json() -> bool:
@@ -32,6 +36,23 @@ def _forget_the_body() -> None:
     request.files = ImmutableMultiDict()
 
 
+def _on_record(kind: str, summary: str) -> None:
+    """Put a refused request in the audit log (who, what, from where), apart from anything the
+    request itself did — which is rolled back."""
+    from flask_login import current_user
+
+    from portal import audit
+
+    try:
+        db.session.rollback()
+        actor = current_user._get_current_object() if current_user.is_authenticated else None
+        audit.record(kind, summary, actor=actor)
+        db.session.commit()
+    except Exception:  # the refusal is answered even when the database cannot take the entry
+        db.session.rollback()
+        log.warning("could not audit %s", kind, exc_info=True)
+
+
 def _note_commit(session) -> None:
     if has_request_context():
         g.commit_attempted = True
@@ -42,6 +63,7 @@ def register(app) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        _on_record("security.csrf_refused", f"CSRF check failed: {request.method} {request.path}"[:500])
         message = _("Your form expired or was sent from another site. Please reload the page and try again.")
         return render_template("errors.html", code=400, message=message), 400
 
@@ -56,6 +78,9 @@ def register(app) -> None:
             429: _("Too many attempts. Please wait a minute and try again."),
         }
         message = messages.get(error.code, error.name)
+        if error.code in (403, 429):
+            _on_record("security.forbidden" if error.code == 403 else "security.rate_limited",
+                       f"{error.code} on {request.method} {request.path}"[:500])
         if error.code == 413:
             _forget_the_body()
         if _wants_json():
