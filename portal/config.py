@@ -118,6 +118,9 @@ class Config:
         self.SEARCH_INDEX_SILENT_SECONDS = int(_env("SEARCH_INDEX_SILENT_SECONDS", "604800") or 604800)
         # Links in mail sent by commands and workers, outside any request.
         self.BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
+        # Host names the portal answers to (comma-separated); unset answers any (development).
+        hosts = [h.strip() for h in (_env("TRUSTED_HOSTS") or "").split(",") if h.strip()]
+        self.TRUSTED_HOSTS = hosts or None
         self.SMTP_HOST = _env("SMTP_HOST")
         self.SMTP_PORT = int(_env("SMTP_PORT", "25") or 25)
         self.SMTP_USER = _env("SMTP_USER")
@@ -143,6 +146,7 @@ class TestConfig(Config):
         self.INDEX_DIR = str(Path(instance) / "index")
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.SMTP_HOST = None  # never mail a real server from the tests; a test sets its own
+        self.BASE_URL = "http://localhost"  # the test client's host
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a hash method: fast for tests; production: scrypt
         for key, value in overrides.items():
             setattr(self, key, value)

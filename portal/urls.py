@@ -22,3 +22,11 @@ def safe_next(target: str | None) -> str | None:
     if any(ord(c) < 32 for c in target):
         return None
     return target
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link on ``PORTAL_BASE_URL``, never on the Host header a client sent: for what
+    is cached and served to others (feeds, the OpenAPI document)."""
+    from flask import current_app, url_for
+
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)

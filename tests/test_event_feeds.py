@@ -126,9 +126,9 @@ def test_ids_are_stable_across_renders_edits_and_hosts(client, auth, app, organi
     assert "2030-05-11 09:00–12:00" in parsed.entries[0].summary
     assert edited.headers["ETag"] != first.headers["ETag"]
     assert parsed.entries[0].updated > parsed.entries[0].published
-    _, elsewhere = get_feed(client, URLS[0], base_url="https://ip.example.cn")
+    _, elsewhere = get_feed(client, URLS[0], base_url="https://evil.example")
     assert [e.id for e in elsewhere.entries] == tags(event_id)
-    assert elsewhere.entries[0].link == f"https://ip.example.cn/events/{event_id}"
+    assert elsewhere.entries[0].link == f"http://localhost/events/{event_id}"  # PORTAL_BASE_URL, not the Host
 
 
 # ---------------------------------------------------------------- hostile text

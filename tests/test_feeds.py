@@ -199,10 +199,11 @@ def test_ids_are_stable_across_renders_edits_and_hosts(client, auth, app, make, 
     assert parsed.entries[0].title == "冠状动脉支架许可（新标题）"
     assert "120,000.00" in parsed.entries[0].summary
     assert edited.headers["ETag"] != first.headers["ETag"]
-    # another address for the same site: links follow it, ids do not
-    _, elsewhere = get_feed(client, "/feeds/listings.atom", base_url="https://ip.example.cn")
+    # asked under another Host: ids stay, and links stay on PORTAL_BASE_URL — a cached feed must
+    # not carry whatever host a client sent
+    _, elsewhere = get_feed(client, "/feeds/listings.atom", base_url="https://evil.example")
     assert [e.id for e in elsewhere.entries] == ids_of(listing)
-    assert elsewhere.entries[0].link == f"https://ip.example.cn/listings/{listing.id}"
+    assert elsewhere.entries[0].link == f"http://localhost/listings/{listing.id}"
 
 
 def test_tag_authority_is_configurable(tmp_path, make, centre):

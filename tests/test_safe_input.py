@@ -121,3 +121,18 @@ def test_wtforms_own_messages_are_in_chinese(client, auth, centre_staff, make, c
     assert response.status_code == 400
     body = response.get_data(as_text=True)
     assert "not a valid choice" not in body.lower() and "不在可选项之中" in body and "不是有效的选择" in body
+
+
+def test_cacheable_documents_link_to_the_base_url_not_the_host_sent(client):
+    document = client.get("/api/v1/openapi.json", base_url="https://evil.example").get_json()
+    assert [s["url"] for s in document["servers"]] == ["http://localhost/api/v1"]
+
+
+def test_trusted_hosts_refuse_another_host(tmp_path):
+    app = create_app(config.TestConfig(tmp_path / "instance", TRUSTED_HOSTS=["portal.example.cn"]))
+    client = app.test_client()
+    path = "/static/css/portal.css"  # no database behind it: this app has no schema
+    for host, status in (("https://portal.example.cn", 200), ("https://evil.example", 400)):
+        response = client.get(path, base_url=host)
+        response.close()
+        assert response.status_code == status, host

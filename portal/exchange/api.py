@@ -112,4 +112,4 @@ def report_status(forward_id: int):
 @bp.get("/openapi.json")
 def openapi():
     """The OpenAPI 3.1 description of the listings read API and the exchange API."""
-    return openapi_document(request.host_url.rstrip("/") + "/api/v1")
+    return openapi_document(current_app.config["BASE_URL"].rstrip("/") + "/api/v1")

@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -31,6 +31,7 @@ from portal.extensions import db
 from portal.feeds import serialize
 from portal.feeds.cache import RenderedFeed, feed_response
 from portal.models import Event
+from portal.urls import external_url
 
 FEED_SIZE = 50
 RECENT_DAYS = 90
@@ -68,7 +69,7 @@ def serve(fmt: str) -> Response:
     """The feed from this worker's cache while the events are unchanged, else built afresh."""
     start = window_start(datetime.now(UTC))
     state = (*db.session.connection().execute(STATE_QUERY).one(), start)
-    key = ("events", fmt, request.url_root)
+    key = ("events", fmt, current_app.config["BASE_URL"])
     feed = current_app.extensions["feed_cache"].get(key, state, lambda: build(fmt, start))
     return feed_response(feed, current_app.config["FEED_MAX_AGE"])
 
@@ -78,9 +79,9 @@ def build(fmt: str, start: datetime) -> RenderedFeed:
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         site = serialize.Site(
             authority=current_app.config["FEED_TAG_AUTHORITY"],
-            listing_url=lambda listing_id: url_for("listings.detail", listing_id=listing_id, _external=True),
-            centre_url=lambda code: url_for("listings.centre", code=code, _external=True),
-            event_url=lambda event_id: url_for("events.detail", event_id=event_id, _external=True),
+            listing_url=lambda listing_id: external_url("listings.detail", listing_id=listing_id),
+            centre_url=lambda code: external_url("listings.centre", code=code),
+            event_url=lambda event_id: external_url("events.detail", event_id=event_id),
         )
         entries = [serialize.event_entry(event, site) for event in feed_events(start)]
         site_name = _("Shanghai Medical Patent Licensing Portal")
@@ -89,10 +90,10 @@ def build(fmt: str, start: datetime) -> RenderedFeed:
             title=f"{site_name} · {_('Matchmaking events')}",
             subtitle=_("Upcoming matchmaking events and those of the last %(days)d days, the %(num)d most "
                        "recently announced first.", days=RECENT_DAYS, num=FEED_SIZE),
-            self_url=url_for("feeds.events", fmt=fmt, _external=True),
-            html_url=url_for("events.index", _external=True),
+            self_url=external_url("feeds.events", fmt=fmt),
+            html_url=external_url("events.index"),
             author=site_name,
-            author_uri=url_for("main.home", _external=True),
+            author_uri=external_url("main.home"),
             not_before=last_departure(start),
         )
         body = serialize.render(fmt, info, entries)

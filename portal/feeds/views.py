@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -26,6 +26,7 @@ from portal.listings.queries import ListingFilters, apply_filters, published_lis
 from portal.listings.search import run_search
 from portal.models import Listing, Organisation
 from portal.statecache import StateCache
+from portal.urls import external_url
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 FEED_SIZE = 50
@@ -92,7 +93,7 @@ def _serve(kind: str, fmt: str, code: str | None = None) -> Response:
     if filters.errors:
         return _bad_request(filters.errors)
     # Everything the bytes depend on; the base URL because links in the feed are absolute.
-    key = (kind, fmt, tuple(filters.as_args().items()), q, request.url_root)
+    key = (kind, fmt, tuple(filters.as_args().items()), q, current_app.config["BASE_URL"])
     state = state_token(current_app.extensions["feed_index_mark"]())
     try:
         feed = feed_cache().get(key, state, lambda: _build(kind, fmt, filters, q))
@@ -103,7 +104,7 @@ def _serve(kind: str, fmt: str, code: str | None = None) -> Response:
 
 def _bad_request(errors: list[str]) -> Response:
     text = " ".join(errors) + "\n" + _("Feed parameters are explained at %(url)s",
-                                       url=url_for("feeds.help_page", _external=True)) + "\n"
+                                       url=external_url("feeds.help_page")) + "\n"
     return Response(text, status=400, content_type="text/plain; charset=utf-8")
 
 
@@ -131,8 +132,8 @@ def _build(kind: str, fmt: str, filters: ListingFilters, q: str | None) -> Rende
 def _site() -> serialize.Site:
     return serialize.Site(
         authority=current_app.config["FEED_TAG_AUTHORITY"],
-        listing_url=lambda listing_id: url_for("listings.detail", listing_id=listing_id, _external=True),
-        centre_url=lambda code: url_for("listings.centre", code=code, _external=True),
+        listing_url=lambda listing_id: external_url("listings.detail", listing_id=listing_id),
+        centre_url=lambda code: external_url("listings.centre", code=code),
     )
 
 
@@ -150,12 +151,12 @@ def _feed_info(kind: str, fmt: str, filters: ListingFilters, q: str | None,
     query = urlencode([*args.items(), *([("q", q)] if q else [])], quote_via=quote)
     path = f"feed/centres/{filters.centre}" if kind == "centre" else "feed/listings"
     if kind == "centre":
-        self_url = url_for("feeds.centre", code=filters.centre, fmt=fmt, **args, _external=True)
-        html_url = url_for("listings.centre", code=filters.centre, **args, _external=True)
+        self_url = external_url("feeds.centre", code=filters.centre, fmt=fmt, **args)
+        html_url = external_url("listings.centre", code=filters.centre, **args)
     else:
-        self_url = url_for("feeds.listings", fmt=fmt, **args, q=q, _external=True)
-        html_url = (url_for("search.search_page", q=q, sort="newest", **args, _external=True) if q
-                    else url_for("listings.index", **args, _external=True))
+        self_url = external_url("feeds.listings", fmt=fmt, **args, q=q)
+        html_url = (external_url("search.search_page", q=q, sort="newest", **args) if q
+                    else external_url("listings.index", **args))
     site_name = _("Shanghai Medical Patent Licensing Portal")
     parts = [org.display_name(current_app.config["BABEL_DEFAULT_LOCALE"])] if org else []
     if filters.field:
@@ -180,7 +181,7 @@ def _feed_info(kind: str, fmt: str, filters: ListingFilters, q: str | None,
         self_url=self_url,
         html_url=html_url,
         author=org.display_name(current_app.config["BABEL_DEFAULT_LOCALE"]) if org else site_name,
-        author_uri=url_for("listings.centre", code=org.code, _external=True) if org else url_for(
-            "main.home", _external=True),
+        author_uri=external_url("listings.centre", code=org.code) if org else external_url(
+            "main.home"),
         not_before=_last_departure(filters),
     )

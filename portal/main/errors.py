@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from werkzeug.datastructures import ImmutableMultiDict
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from portal.extensions import db
 
@@ -60,6 +60,11 @@ def _note_commit(session) -> None:
 
 def register(app) -> None:
     event.listen(db.session, "before_commit", _note_commit)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page either.
+        return "Bad Request: unknown host\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
