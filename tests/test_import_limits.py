@@ -89,3 +89,17 @@ def test_an_oversize_upload_gets_the_413_page(app, client, staff):
     response = _upload(client, b"x" * 5000, "p.csv")
     assert response.status_code == 413
     assert "文件过大" in response.get_data(as_text=True)
+
+
+def test_a_report_is_checked_by_its_content_not_its_name(app, client, auth, centre_staff):
+    from tests.conftest import post
+
+    auth.login(centre_staff.email)
+    report = {"title": "肿瘤免疫治疗专利导航", "discipline": "肿瘤", "report_date": "2023-04-01"}
+    disguised = post(client, "/metrics/centre/facts/reports",
+                     {**report, "document": (io.BytesIO(b"<html><script>alert(1)</script>"), "导航.pdf")},
+                     content_type="multipart/form-data")
+    assert disguised.status_code == 400 and "PDF" in disguised.get_data(as_text=True)
+    real = post(client, "/metrics/centre/facts/reports",
+                {**report, "document": (io.BytesIO(b"PK\x03\x04 word"), "导航.docx")}, content_type="multipart/form-data")
+    assert real.status_code == 302

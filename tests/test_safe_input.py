@@ -136,3 +136,9 @@ def test_trusted_hosts_refuse_another_host(tmp_path):
         response = client.get(path, base_url=host)
         response.close()
         assert response.status_code == status, host
+
+
+def test_the_openapi_document_promises_no_429_where_no_limit_applies(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert "429" not in document["paths"]["/listings"]["get"]["responses"]
+    assert "429" in document["paths"]["/exchange/deals"]["get"]["responses"]

@@ -210,7 +210,6 @@ _DOCUMENT: dict = {
                     "200": {"description": "A page of listings.",
                             "content": _json("ListingPage")},
                     "400": _error("An unknown filter value."),
-                    "429": _error("Too many requests."),
                 },
             },
         },

@@ -31,6 +31,8 @@ DOCUMENT_TYPES = {
     "doc": "application/msword",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+# What each kind of document begins with: PDF, the OLE2 container of .doc, the zip of .docx.
+DOCUMENT_SIGNATURES = {"pdf": b"%PDF-", "doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "docx": b"PK\x03\x04"}
 PARAMETER_FIELDS = tuple(c.name for c in ProgrammeParameters.__table__.columns
                          if c.name not in ("id", "updated_at", "updated_by_id"))
 
@@ -107,6 +109,9 @@ def add_navigation_report(centre: Organisation, *, title: str, discipline: str, 
         raise OperationError(_("Upload the report as a PDF or Word document."), field="document")
     if not content:
         raise OperationError(_("The document is empty."), field="document")
+    if not content.startswith(DOCUMENT_SIGNATURES[suffix]):
+        # The name says PDF or Word; the bytes must too (it is served back to other people).
+        raise OperationError(_("The file is not the PDF or Word document its name says it is."), field="document")
     report = NavigationReport(centre_id=centre.id, title=title.strip(), discipline=discipline.strip(),
                               report_date=report_date, filename=name, content_type=DOCUMENT_TYPES[suffix],
                               size=len(content), document=content)
