@@ -101,5 +101,6 @@ def test_a_report_is_checked_by_its_content_not_its_name(app, client, auth, cent
                      content_type="multipart/form-data")
     assert disguised.status_code == 400 and "PDF" in disguised.get_data(as_text=True)
     real = post(client, "/metrics/centre/facts/reports",
-                {**report, "document": (io.BytesIO(b"PK\x03\x04 word"), "导航.docx")}, content_type="multipart/form-data")
+                {**report, "document": (io.BytesIO(b"PK\x03\x04 word"), "导航.docx")},
+                content_type="multipart/form-data")
     assert real.status_code == 302
