@@ -4,6 +4,8 @@ client-supplied forwarding headers are not believed (issue 14, item 2)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from portal.auth import sessions
@@ -219,3 +221,55 @@ def test_refusals_are_on_record(app, client, auth, sme_user):
     with app.app_context():
         kinds = [e.kind for e in db.session.scalars(db.select(AuditEntry).where(AuditEntry.kind.like("security.%")))]
     assert "security.forbidden" in kinds and "security.rate_limited" in kinds
+
+
+def _ask_reset(client, email):
+    return client.post("/password/forgot", data={"email": email, "csrf_token": csrf_token(client, "/password/forgot")})
+
+
+def _mails(app):
+    from portal.models import OutgoingMail
+
+    with app.app_context():
+        return [(m.to_address, m.body) for m in db.session.scalars(db.select(OutgoingMail))]
+
+
+def test_a_password_reset_by_mail_works_once_and_ends_the_sessions(app, client, sme_user):
+    victim = app.test_client()
+    victim.post("/login", data={"email": sme_user.email, "password": PASSWORD,
+                                "csrf_token": csrf_token(victim, "/login")})
+    assert _signed_in(victim)
+    known, unknown = _ask_reset(client, sme_user.email), _ask_reset(client, "nobody@example.cn")
+    assert known.status_code == unknown.status_code == 302
+    assert known.headers["Location"] == unknown.headers["Location"]
+    mails = _mails(app)
+    assert [to for to, _ in mails] == [sme_user.email]  # only the account's own address gets a link
+    link = re.search(r"http://localhost(/password/reset/\S+)", mails[0][1]).group(1)
+    with app.app_context():
+        from portal.models import PasswordReset
+
+        assert link.rsplit("/", 1)[1] not in {r.token_hash for r in db.session.scalars(db.select(PasswordReset))}
+    form = {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    assert client.post(link, data={**form, "csrf_token": csrf_token(client, link)}).status_code == 302
+    assert not _signed_in(victim)  # every session ended
+    again = client.get(link)
+    assert again.status_code == 302 and "forgot" in again.headers["Location"]  # used up
+    fresh = app.test_client()
+    fresh.post("/login", data={"email": sme_user.email, "password": NEW_PASSWORD,
+                               "csrf_token": csrf_token(fresh, "/login")})
+    assert _signed_in(fresh)
+
+
+def test_an_expired_reset_link_is_refused(app, client, sme_user, monkeypatch):
+    from datetime import UTC, datetime, timedelta
+
+    from portal.models import PasswordReset
+
+    _ask_reset(client, sme_user.email)
+    link = re.search(r"http://localhost(/password/reset/\S+)", _mails(app)[0][1]).group(1)
+    with app.app_context():
+        reset = db.session.scalars(db.select(PasswordReset)).one()
+        reset.expires_at = datetime.now(UTC) - timedelta(minutes=1)
+        db.session.commit()
+    assert client.get(link).status_code == 302
+    assert client.get("/password/reset/not-a-token").status_code == 302

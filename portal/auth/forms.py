@@ -65,6 +65,16 @@ class RegisterForm(FlaskForm):
             raise ValidationError(_l("Total assets are needed to classify an enterprise in this industry."))
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[InputRequired(), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[InputRequired(), NewPassword()])
+    confirm = PasswordField(_l("Repeat new password"), validators=[
+        InputRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+
+
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[InputRequired()])
     password = PasswordField(_l("New password"), validators=[InputRequired(), NewPassword()])

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from portal import audit
-from portal.auth import operations, sessions
-from portal.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
+from portal.auth import operations, recovery, sessions
+from portal.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from portal.extensions import db, limiter
 from portal.forms import EmptyForm
 from portal.transaction import perform
@@ -109,6 +109,39 @@ def end_all_sessions():
 def account():
     """Who you are, which organisation you act for, and (for enterprises) the size class."""
     return render_template("auth/account.html", user=current_user, org=current_user.organisation)
+
+
+def _email_key() -> str:
+    email = (request.form.get("email") or "").strip().lower()[:254]
+    return "reset-account:" + hashlib.sha256(email.encode("utf-8")).hexdigest()[:32]
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key)
+def forgot_password():
+    """Ask for a password reset link; the answer is the same whether or not the address has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        perform(lambda: recovery.request_reset(form.email.data))
+        flash(_("If %(email)s belongs to an account, a link to choose a new password is on its way. It works "
+                "once, for %(minutes)s minutes.", email=form.email.data.strip()[:254],
+                minutes=recovery.RESET_MINUTES), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form), (400 if form.errors else 200)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password through the link sent by mail."""
+    if recovery.valid_reset(token) is None:
+        flash(_("This link has expired or has already been used: ask for a new one."), "danger")
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit() and perform(lambda: recovery.reset_password(token, form.password.data), form=form,
+                                             success=_("Your password has been changed. Log in with it.")):
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form), (400 if form.errors else 200), {"Cache-Control": "no-store"}
 
 
 def _changed(user, current: str, new: str) -> None:
