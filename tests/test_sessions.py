@@ -273,3 +273,30 @@ def test_an_expired_reset_link_is_refused(app, client, sme_user, monkeypatch):
         db.session.commit()
     assert client.get(link).status_code == 302
     assert client.get("/password/reset/not-a-token").status_code == 302
+
+
+def test_an_administrator_verifies_an_enterprise_and_centres_see_it(app, client, auth, admin, centre, centre_staff,
+                                                                      sme_user, make):
+    from tests.test_deals import deal_form
+
+    patent = make.patent(centre)
+    auth.login(centre_staff.email)
+    assert post(client, "/deals/new", deal_form(patent.id, sme_user.org_code)).status_code == 302
+    deal_page = client.get("/deals/1").get_data(as_text=True)
+    assert "未核验" in deal_page
+    year = 2025
+    drill = client.get(f"/metrics/centres/{centre.code}/deals?year={year}").get_data(as_text=True)
+    assert "（自报）" in drill
+    auth.logout()
+    auth.login(admin.email)
+    with app.app_context():
+        from portal.models import Organisation
+
+        org_id = db.session.scalar(db.select(Organisation.id).where(Organisation.code == sme_user.org_code))
+    response = client.post(f"/admin/orgs/{org_id}/verified",
+                           data={"verified": "1", "csrf_token": csrf_token(client, "/admin/orgs")})
+    assert response.status_code == 302
+    auth.logout()
+    auth.login(centre_staff.email)
+    assert "已核验" in client.get("/deals/1").get_data(as_text=True)
+    assert "（自报）" not in client.get(f"/metrics/centres/{centre.code}/deals?year={year}").get_data(as_text=True)

@@ -89,6 +89,20 @@ def reset_password(user_id: int):
         {"Cache-Control": "no-store"}
 
 
+@bp.post("/orgs/<int:org_id>/verified")
+@require("admin")
+def set_verified(org_id: int):
+    """Mark an enterprise verified (checked against its registration) or unverified."""
+    org = db.get_or_404(Organisation, org_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    verified = request.form.get("verified") == "1"
+    perform(lambda: accounts.set_verified(org, verified, actor=current_user),
+            success=_("%(code)s marked verified.", code=org.code) if verified
+            else _("%(code)s marked unverified.", code=org.code))
+    return redirect(url_for("admin.orgs"))
+
+
 @bp.route("/orgs", methods=["GET", "POST"])
 @require("admin")
 def orgs():

@@ -142,6 +142,15 @@ def set_role(user: User, role: str, actor: User | None) -> None:
                  data={"from": old, "to": role})
 
 
+def set_verified(org: Organisation, verified: bool, actor: User | None) -> None:
+    """Mark an enterprise as checked by a site administrator (or take the mark back)."""
+    if org.kind != "enterprise":
+        raise OperationError(_("Only enterprises are verified."))
+    org.verified = verified
+    audit.record("organisation.verified" if verified else "organisation.unverified",
+                 f"{org.code} {'verified' if verified else 'no longer verified'}", target=org, actor=actor)
+
+
 def set_active(user: User, active: bool, actor: User | None) -> None:
     if actor is not None and user.id == actor.id and not active:
         raise OperationError(_("You cannot deactivate your own account."))

@@ -42,6 +42,9 @@ class Organisation(db.Model):
     total_assets_wan: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
     size_class: Mapped[str | None] = mapped_column(String(10))
     is_example: Mapped[bool] = mapped_column(default=False)
+    # An enterprise is who it says only once a site administrator has checked it (its credit code
+    # and size figures are self-declared at registration until then).
+    verified: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="organisation")  # noqa: F821
