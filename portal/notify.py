@@ -24,6 +24,7 @@ TEXTS = {
     "exchange.announced": _l("%(exchange)s publicly announced “%(item)s”."),
     "exchange.concluded": _l("%(exchange)s concluded the trade of “%(item)s”."),
     "exchange.returned": _l("%(exchange)s returned “%(item)s”: %(reason)s"),
+    "company.join_requested": _l("%(email)s asks to join %(company)s on the portal."),
 }
 
 

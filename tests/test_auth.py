@@ -87,9 +87,11 @@ def test_total_assets_required_for_construction(client, app):
 def test_duplicate_company_and_email_refused(client, app, auth):
     post(client, "/register", registration())
     auth.logout()
+    # A second person registering the same company asks to join it instead (tests/test_joining.py):
+    # no second company and no account before a member approves.
     response = post(client, "/register", registration(email="second@medtech.example.cn"))
-    assert response.status_code == 400
-    assert count(app, User) == 1
+    assert response.status_code == 302
+    assert count(app, User) == 1 and count(app, Organisation) == 1 + 2  # and the two exchange bases
     response = post(client, "/register", registration(credit_code="91310000MA1FL7YF3C"))
     assert response.status_code == 400
     assert count(app, User) == 1

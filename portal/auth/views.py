@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from portal import audit
-from portal.auth import operations, recovery, sessions
+from portal.auth import joining, operations, recovery, sessions
 from portal.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from portal.extensions import db, limiter
 from portal.forms import EmptyForm
@@ -65,7 +65,14 @@ def logout():
 def register():
     """Self-registration for enterprises; the SME class is computed from the figures."""
     form = RegisterForm()
-    if form.validate_on_submit():
+    existing = _registered_company(form.credit_code.data) if form.is_submitted() else None
+    if existing is not None and form.validate_on_submit():
+        # The company is on the portal already: ask its members to let this person join.
+        if perform(lambda: joining.ask_to_join(existing, form.email.data, form.password.data), form=form):
+            flash(_("%(company)s is already on the portal: your request to join it has gone to its members. "
+                    "You can log in once one of them approves it.", company=existing.name_zh), "info")
+            return redirect(url_for("auth.login"))
+    elif form.validate_on_submit():
         done = perform(lambda: operations.register_enterprise(
                    company_name=form.company_name.data, credit_code=form.credit_code.data,
                    industry=form.industry.data, employees=form.employees.data,
@@ -80,6 +87,35 @@ def register():
                     cls=SIZE_CLASS_LABELS[user.organisation.size_class]), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/register.html", form=form), (400 if form.errors else 200)
+
+
+def _registered_company(credit_code: str | None):
+    from portal.models import Organisation
+    from portal.rules import RuleError, validate_credit_code
+
+    try:
+        code = validate_credit_code(credit_code or "")
+    except RuleError:
+        return None  # the form explains the code's problem
+    return db.session.scalar(db.select(Organisation).where(Organisation.credit_code == code,
+                                                           Organisation.kind == "enterprise"))
+
+
+@bp.post("/account/joins/<int:join_id>/<any(approve, decline):decision>")
+@login_required
+def decide_join(join_id: int, decision: str):
+    """A member of the company (or a site administrator) answers a request to join it."""
+    from portal.models import JoinRequest
+
+    join = db.session.get(JoinRequest, join_id)
+    if join is None or not joining.may_decide(current_user, join):
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    perform(lambda: joining.decide(join, decision == "approve", current_user._get_current_object()),
+            success=_("%(email)s can now log in as a member of your company.", email=join.email)
+            if decision == "approve" else _("The request of %(email)s was declined.", email=join.email))
+    return redirect(url_for("auth.account"))
 
 
 def _end_sessions_of(user) -> None:
@@ -108,7 +144,8 @@ def end_all_sessions():
 @login_required
 def account():
     """Who you are, which organisation you act for, and (for enterprises) the size class."""
-    return render_template("auth/account.html", user=current_user, org=current_user.organisation)
+    joins = joining.pending_for(current_user.organisation_id) if current_user.role == "sme_member" else []
+    return render_template("auth/account.html", user=current_user, org=current_user.organisation, joins=joins)
 
 
 def _email_key() -> str:

@@ -43,7 +43,7 @@ from portal.models.requests import (
     RequestStatusChange,
 )
 from portal.models.search import SearchChange, SearchIndexState, SearchLogState
-from portal.models.users import ROLE_ORG_KINDS, ROLES, PasswordReset, User
+from portal.models.users import ROLE_ORG_KINDS, ROLES, JoinRequest, PasswordReset, User
 
 __all__ = [
     "DEAL_KINDS", "Deal", "DealPayment", "LICENCE_TYPES", "LicenceRequest", "Notification", "OPEN_STATUSES",
@@ -54,7 +54,7 @@ __all__ = [
     "AuditEntry", "EXCHANGE_BASES", "FIELDS", "LEGAL_STATUSES", "LISTING_STATUSES", "Listing", "MATURITIES", "MODES",
     "ORG_KINDS", "OpenLicenceDeclaration", "Organisation", "Patent", "PatentCoOwner", "PatentIPC", "ROLES",
     "ROLE_ORG_KINDS",
-    "PasswordReset", "SearchChange", "SearchIndexState", "SearchLogState", "User", "VALUE_DIMENSIONS",
+    "JoinRequest", "PasswordReset", "SearchChange", "SearchIndexState", "SearchLogState", "User", "VALUE_DIMENSIONS",
     "listing_patents",
     "ExchangeForward", "ExchangeForwardChange", "ExchangeToken", "FORWARD_CLOSED", "FORWARD_STATUSES",
     "FORWARD_TRANSITIONS",
