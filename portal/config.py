@@ -109,6 +109,8 @@ class Config:
         self.MAX_CONTENT_LENGTH = 16 * 1024 * 1024
         # An import file with more data rows is refused before its rows are parsed (split it).
         self.IMPORT_MAX_ROWS = int(_env("IMPORT_MAX_ROWS", "10000") or 10000)
+        # … and reading stops after this many rows with errors (correct those first).
+        self.IMPORT_MAX_ERROR_ROWS = int(_env("IMPORT_MAX_ERROR_ROWS", "100") or 100)
         # The single-process development server applies the search change log after each commit;
         # under gunicorn a separate `flask search apply --follow` worker does it.
         self.SEARCH_APPLY_INLINE = _env("SEARCH_APPLY_INLINE", "1") == "1"

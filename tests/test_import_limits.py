@@ -104,3 +104,12 @@ def test_a_report_is_checked_by_its_content_not_its_name(app, client, auth, cent
                 {**report, "document": (io.BytesIO(b"PK\x03\x04 word"), "导航.docx")},
                 content_type="multipart/form-data")
     assert real.status_code == 302
+
+
+def test_reading_stops_after_too_many_rows_with_errors(app, client, staff):
+    data = (HEADINGS + "".join(f"not-a-number-{n},一种导管,2018-12-29,valid\n" for n in range(150))).encode()
+    response = _upload(client, data, "p.csv")
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert "读到第 101 行时停止" in body  # rows 2…101: the first hundred rows with errors
+    assert body.count('class="table-danger"') == 100

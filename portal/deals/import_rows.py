@@ -153,7 +153,7 @@ class DealRow:
         self.errors.append(_("%(column)s: %(problem)s", column=self.names.get(key, key), problem=str(message)))
 
 
-def prepare(table: list[list[object]]) -> PreparedFile[DealRow]:
+def prepare(table: list[list[object]], max_error_rows: int | None = None) -> PreparedFile[DealRow]:
     """Match the heading row to the columns and read every data row (blank rows are skipped)."""
 
     def make_row(number: int, values: dict[str, object], names: dict[str, str], errors: list[str]) -> DealRow:
@@ -161,7 +161,7 @@ def prepare(table: list[list[object]]) -> PreparedFile[DealRow]:
         _parse(row, values)
         return row
 
-    return prepare_rows(table, COLUMNS, make_row, _("The file has headings but no deal rows."))
+    return prepare_rows(table, COLUMNS, make_row, _("The file has headings but no deal rows."), max_error_rows)
 
 
 def parse_kind(value: object) -> str | None:

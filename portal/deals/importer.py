@@ -69,7 +69,8 @@ def import_deals(centre: Organisation, file: bytes | str | Path, filename: str |
     file, filename = load_upload(file, filename)
     report = ImportReport(dry_run=dry_run)
     try:
-        prepared = prepare(read_table(file, filename, current_app.config["IMPORT_MAX_ROWS"]))
+        prepared = prepare(read_table(file, filename, current_app.config["IMPORT_MAX_ROWS"]),
+                           current_app.config["IMPORT_MAX_ERROR_ROWS"])
     except FileProblem as exc:
         return report.file_error([str(exc)])
     if prepared.file_errors:
@@ -85,6 +86,7 @@ def import_deals(centre: Organisation, file: bytes | str | Path, filename: str |
         if not row.errors:
             run.write(row)
     _fill(report, rows)
+    report.stopped_at = prepared.stopped_at
     if report.errors or dry_run:
         db.session.rollback()
         return report

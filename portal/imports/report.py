@@ -21,6 +21,7 @@ class ImportReport:
     warnings: dict[int, list[str]] = field(default_factory=dict)  # row -> warnings (not errors)
     dry_run: bool = False
     saved: bool = False
+    stopped_at: int | None = None  # reading stopped after this row: too many rows with errors
 
     def _count(self, status: str) -> int:
         return sum(1 for row in self.rows if row["status"] == status)
@@ -46,6 +47,8 @@ class ImportReport:
         """One sentence for people: the counts and whether anything was saved."""
         counts = _("%(ok)s new, %(updated)s updated, %(errors)s with errors.", ok=self.ok, updated=self.updated,
                    errors=self.errors)
+        if self.stopped_at is not None:
+            counts += " " + _("Reading stopped at row %(row)s: too many rows with errors.", row=self.stopped_at)
         if self.errors:
             return counts + " " + _("Nothing was saved: correct the rows with errors and import the file again.")
         if self.dry_run:

@@ -105,18 +105,21 @@ class PreparedFile(Generic[R]):
 
     rows: list[R] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
+    stopped_at: int | None = None  # the row after which reading stopped: too many rows with errors
 
 
 def prepare_rows(table: list[list[object]], columns: Iterable[Column],
                  make_row: Callable[[int, dict[str, object], dict[str, str], list[str]], R],
-                 no_rows: str) -> PreparedFile[R]:
+                 no_rows: str, max_error_rows: int | None = None) -> PreparedFile[R]:
     """Match the heading row to ``columns``, then turn every data row into an importer's row.
 
     ``make_row(number, values, names, errors)`` gets the spreadsheet row number (the heading is
     row 1), the cells by column key, the headings as the file spells them and the list of the
     row's problems so far (a value under no heading); blank rows are skipped. ``no_rows`` is the
-    file's problem when it holds headings only. This is all an importer needs of the file: a
-    third importer brings its column list and its row class.
+    file's problem when it holds headings only. Reading stops after ``max_error_rows`` rows with
+    errors (``stopped_at``): a file that wrong is corrected first, and listing every one of its
+    problems helps nobody. This is all an importer needs of the file: a third importer brings its
+    column list and its row class.
     """
     prepared: PreparedFile[R] = PreparedFile()
     if not table or all(is_blank(v) for v in table[0]):
@@ -125,12 +128,17 @@ def prepare_rows(table: list[list[object]], columns: Iterable[Column],
     keys, names = match_headings(table[0], columns, prepared.file_errors)
     if prepared.file_errors:
         return prepared
+    failing = 0
     for number, cells in enumerate(table[1:], start=2):
         if all(is_blank(v) for v in cells):
             continue
         errors: list[str] = []
         values = row_values(cells, keys, errors)
         prepared.rows.append(make_row(number, values, names, errors))
+        failing += bool(errors)
+        if max_error_rows is not None and failing >= max_error_rows:
+            prepared.stopped_at = number
+            break
     if not prepared.rows:
         prepared.file_errors.append(no_rows)
     return prepared

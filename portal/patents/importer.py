@@ -55,7 +55,8 @@ def import_patents(centre: Organisation, file: bytes | str | Path, filename: str
     file, filename = load_upload(file, filename)
     report = ImportReport(dry_run=dry_run)
     try:
-        prepared = prepare(read_table(file, filename, current_app.config["IMPORT_MAX_ROWS"]))
+        prepared = prepare(read_table(file, filename, current_app.config["IMPORT_MAX_ROWS"]),
+                           current_app.config["IMPORT_MAX_ERROR_ROWS"])
     except FileProblem as exc:
         return report.file_error([str(exc)])
     if prepared.file_errors:
@@ -87,6 +88,7 @@ def _fill(report: ImportReport, prepared: PreparedFile) -> None:
                     "status": "error" if r.errors else ("updated" if r.existing else "ok"),
                     "errors": list(r.errors)} for r in prepared.rows]
     report.warnings = {r.number: r.warnings for r in prepared.rows if r.warnings}
+    report.stopped_at = prepared.stopped_at
 
 
 def _insert_new(rows: list[ParsedRow], centre: Organisation) -> None:

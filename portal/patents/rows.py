@@ -61,7 +61,7 @@ class ParsedRow:
     patent: Patent | None = None  # once written
 
 
-def prepare(table: list[list[object]]) -> PreparedFile[ParsedRow]:
+def prepare(table: list[list[object]], max_error_rows: int | None = None) -> PreparedFile[ParsedRow]:
     """Match the heading row to the columns and parse every data row (blank rows are skipped); a
     number given twice in the file is an error of its later rows."""
 
@@ -70,7 +70,8 @@ def prepare(table: list[list[object]]) -> PreparedFile[ParsedRow]:
         _parse(row, values, names)
         return row
 
-    prepared = prepare_rows(table, c.COLUMNS, make_row, _("The file has headings but no patent rows."))
+    prepared = prepare_rows(table, c.COLUMNS, make_row, _("The file has headings but no patent rows."),
+                            max_error_rows)
     first_seen: dict[str, int] = {}
     for row in prepared.rows:
         if not row.canonical:
