@@ -178,7 +178,8 @@ def reset_password(token: str):
     if form.validate_on_submit() and perform(lambda: recovery.reset_password(token, form.password.data), form=form,
                                              success=_("Your password has been changed. Log in with it.")):
         return redirect(url_for("auth.login"))
-    return render_template("auth/reset.html", form=form), (400 if form.errors else 200), {"Cache-Control": "no-store"}
+    return render_template("auth/password.html", form=form, heading=_("Choose a new password")), \
+        (400 if form.errors else 200), {"Cache-Control": "no-store"}
 
 
 def _changed(user, current: str, new: str) -> None:

@@ -60,6 +60,7 @@ class WriterState:
     (row id -> position), and when it last recorded its row in the registry."""
 
     name: str | None = None
+    checked: str | None = None  # the index directory already checked against the registry
     ahead: dict[int, int] = field(default_factory=dict)
     recorded_at: float = 0.0
     recorded_mark: int | None = None
@@ -84,15 +85,16 @@ def apply_pending(index: SearchIndex | None = None, batch: int = BATCH, merge: b
     index = index or get_index()
     state = writer_state()
     mark = index.last_applied_id()
-    name = registry.index_name(index.path)
-    if registry.needs_rebuild(name, mark):
-        log.warning("search index at %s must be rebuilt before it follows the change log", index.path)
-        db.session.rollback()
-        rebuild(index)
-        mark, name = index.last_applied_id(), registry.index_name(index.path)
-    name = name or registry.name_index(index.path)
-    if state.name != name:
-        state.name, state.ahead, state.recorded_mark = name, {}, None
+    if state.checked != index.path:
+        # Once per process and index, not on every pass: a live writer's rows are never pruned.
+        name = registry.index_name(index.path)
+        if registry.needs_rebuild(name, mark):
+            log.warning("search index at %s must be rebuilt before it follows the change log", index.path)
+            db.session.rollback()
+            rebuild(index)
+            mark, name = index.last_applied_id(), registry.index_name(index.path)
+        state.name, state.ahead, state.recorded_mark = name or registry.name_index(index.path), {}, None
+        state.checked = index.path
     horizon = changelog.horizon()  # read first: every row at or below it is visible to the reads below
     rows = [row for row in changelog.rows_after(mark) if row.id not in state.ahead]
     applied = 0
@@ -144,6 +146,7 @@ def rebuild(index: SearchIndex | None = None, processes: int = 1) -> int:
     count = index.rebuild((listing_document(row) for row in published_listings()), mark, processes=processes)
     state = writer_state()
     state.name, state.ahead, state.recorded_mark = registry.name_index(index.path), {}, None
+    state.checked = index.path
     _register(index, state, index.last_applied_id())  # this database knows the index from now on
     return count
 
