@@ -32,7 +32,7 @@ translations: $(MO)
 
 ## Collect new strings into the catalogues (then translate them in the .po files).
 extract-messages: $(VENV)/.runtime
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_pgettext:1c,2 -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
 
 run: setup

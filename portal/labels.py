@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, gettext, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 
 ROLE_LABELS = {
@@ -86,13 +86,19 @@ PATENT_KIND_LABELS = {
     "pct_utility_model": _l("Utility model (PCT, entering China)"),
 }
 
-LEGAL_STATUS_LABELS = {"valid": _l("Valid"), "lapsed": _l("Lapsed"), "pending": _l("Pending")}
+# Status labels carry a context (msgctxt): a short word such as "Filed" is also a column heading
+# ("time filed") elsewhere, and one msgid has one translation. tests/test_labels.py checks it.
+LEGAL_STATUS_LABELS = {
+    "valid": lazy_pgettext("patent legal status", "Valid"),
+    "lapsed": lazy_pgettext("patent legal status", "Lapsed"),
+    "pending": lazy_pgettext("patent legal status", "Pending"),
+}
 
 LISTING_STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "published": _l("Published"),
-    "withdrawn": _l("Withdrawn"),
-    "concluded": _l("Concluded"),
+    "draft": lazy_pgettext("listing status", "Draft"),
+    "published": lazy_pgettext("listing status", "Published"),
+    "withdrawn": lazy_pgettext("listing status", "Withdrawn"),
+    "concluded": lazy_pgettext("listing status", "Concluded"),
 }
 
 FEE_METHOD_LABELS = {
@@ -129,12 +135,12 @@ def ipc_subclass_title(subclass: str) -> str:
 
 
 REQUEST_STATUS_LABELS = {
-    "submitted": _l("Submitted"),
-    "under_review": _l("Under review"),
-    "negotiating": _l("Negotiating"),
-    "agreed": _l("Agreed"),
-    "declined": _l("Declined"),
-    "withdrawn": _l("Withdrawn by the enterprise"),
+    "submitted": lazy_pgettext("request status", "Submitted"),
+    "under_review": lazy_pgettext("request status", "Under review"),
+    "negotiating": lazy_pgettext("request status", "Negotiating"),
+    "agreed": lazy_pgettext("request status", "Agreed"),
+    "declined": lazy_pgettext("request status", "Declined"),
+    "withdrawn": lazy_pgettext("request status", "Withdrawn by the enterprise"),
 }
 
 REQUEST_MODE_LABELS = {**MODE_LABELS, "open": _l("Open licence")}
@@ -149,10 +155,10 @@ DEAL_MODE_LABELS = {
 }
 
 RECORDAL_STATUS_LABELS = {
-    "not_filed": _l("Not filed"),
-    "filed": _l("Filed"),
-    "recorded": _l("Recorded"),
-    "refused": _l("Refused"),
+    "not_filed": lazy_pgettext("recordal status", "Not filed"),
+    "filed": lazy_pgettext("recordal status", "Filed"),
+    "recorded": lazy_pgettext("recordal status", "Recorded"),
+    "refused": lazy_pgettext("recordal status", "Refused"),
 }
 
 
@@ -168,12 +174,12 @@ EVENT_KIND_LABELS = {
 # ---------------------------------------------------------------- exchange forwards
 
 FORWARD_STATUS_LABELS = {
-    "forwarded": _l("Forwarded, awaiting receipt"),
-    "received": _l("Received by the exchange"),
-    "listed": _l("Publicly listed"),
-    "announced": _l("Publicly announced"),
-    "concluded": _l("Concluded on the exchange"),
-    "returned": _l("Returned to the centre"),
+    "forwarded": lazy_pgettext("exchange forward status", "Forwarded, awaiting receipt"),
+    "received": lazy_pgettext("exchange forward status", "Received by the exchange"),
+    "listed": lazy_pgettext("exchange forward status", "Publicly listed"),
+    "announced": lazy_pgettext("exchange forward status", "Publicly announced"),
+    "concluded": lazy_pgettext("exchange forward status", "Concluded on the exchange"),
+    "returned": lazy_pgettext("exchange forward status", "Returned to the centre"),
 }
 
 

@@ -184,7 +184,8 @@ def _extracted_messages():
 
     with open(ROOT / "babel.cfg", encoding="utf-8") as fh:
         method_map, options_map = parse_mapping_cfg(fh)
-    keywords = {**DEFAULT_KEYWORDS, "_l": None, "N_": None}  # as `make extract-messages` (-k _l -k N_)
+    # as `make extract-messages` (-k _l -k N_ -k lazy_pgettext:1c,2)
+    keywords = {**DEFAULT_KEYWORDS, "_l": None, "N_": None, "lazy_pgettext": ((1, "c"), 2)}
     return list(extract_from_dir(str(ROOT), method_map, options_map, keywords=keywords))
 
 

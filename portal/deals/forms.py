@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectField, StringField
+from wtforms import DateField, DecimalField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from portal.deals.operations import RECORDAL_MOVES
 from portal.forms import choices, optional_id
 from portal.labels import DEAL_MODE_LABELS, RECORDAL_STATUS_LABELS
 from portal.listings.forms import MultiCheckboxField
@@ -45,11 +47,27 @@ class PaymentForm(FlaskForm):
 
 
 class RecordalForm(FlaskForm):
-    status = SelectField(_l("Recordal status"), choices=choices(RECORDAL_STATUS_LABELS.items()),
-                         validators=[InputRequired()])
+    # Choices set by recordal_form(); the operation checks the step and says why it is not one.
+    status = SelectField(_l("Recordal status"), validators=[InputRequired()], validate_choice=False)
     number = StringField(_l("Recordal number"), validators=[Length(max=60)])
     recorded_on = DateField(_l("Recorded on"), validators=[Optional()])
     reason = StringField(_l("Reason for refusal"), validators=[Length(max=500)])
+
+
+def recordal_form(deal) -> RecordalForm:
+    """The deal's recordal form: its current status, preselected, then the steps open from it. A
+    completed recordal is final, so that choice asks first (``data-confirm``, static/js/confirm.js).
+    On a POST the form keeps what was sent, so a refused step can be corrected, not retyped."""
+    form = RecordalForm()
+    current = deal.recordal_status
+    form.status.choices = [SelectChoice(current, _("%(status)s (current)", status=RECORDAL_STATUS_LABELS[current]))]
+    for status in RECORDAL_MOVES.get(current, ()):
+        render_kw = {"data-confirm": _("Mark the recordal as completed? The recordal number and date cannot be "
+                                       "changed afterwards.")} if status == "recorded" else {}
+        form.status.choices.append(SelectChoice(status, RECORDAL_STATUS_LABELS[status], render_kw=render_kw))
+    if not form.is_submitted():
+        form.status.data = current
+    return form
 
 
 class RegistrationForm(FlaskForm):

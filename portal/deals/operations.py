@@ -196,12 +196,14 @@ def add_payment(deal: Deal, paid_on: date, amount: Decimal, actor: User | None) 
     return payment
 
 
+# The steps of a CNIPA recordal: from each status, the statuses it may go to.
+RECORDAL_MOVES = {"not_filed": ("filed",), "filed": ("recorded", "refused"), "refused": ("filed",), "recorded": ()}
+
+
 def update_recordal(deal: Deal, status: str, actor: User | None, *, number: str | None = None,
                     recorded_on: date | None = None, reason: str | None = None) -> None:
     """Track CNIPA recordal: not filed → filed → recorded, or refused with its reason."""
-    allowed = {"not_filed": ("filed",), "filed": ("recorded", "refused"), "refused": ("filed",),
-               "recorded": ()}
-    if status not in allowed.get(deal.recordal_status, ()):
+    if status not in RECORDAL_MOVES.get(deal.recordal_status, ()):
         raise OperationError(_("The recordal cannot go from this state to that one."), field="status")
     if status == "recorded" and not ((number or "").strip() and recorded_on):
         raise OperationError(_("A completed recordal needs its number and date."), field="number")

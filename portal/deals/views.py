@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.deals import operations as ops
-from portal.deals.forms import DealForm, PaymentForm, RecordalForm, RegistrationForm
+from portal.deals.forms import DealForm, PaymentForm, RegistrationForm, recordal_form
 from portal.errors import OperationError
 from portal.events.operations import deal_event_choices, event_label
 from portal.extensions import db
@@ -129,16 +129,20 @@ def _listing_choices():
 @login_required
 def detail(deal_id: int):
     """The deal: parties, patents, listing and event, amounts received, income, recordal, its history."""
-    deal = visible_deal(deal_id)
+    return _render_detail(visible_deal(deal_id))
+
+
+def _render_detail(deal: Deal, recordal=None, code: int = 200):
+    """The deal page; ``recordal`` is a refused recordal form to show again with what was sent."""
     history = db.session.scalars(db.select(AuditEntry).where(AuditEntry.target_type == "deals",
                                                              AuditEntry.target_id == deal.id)
                                  .order_by(AuditEntry.id)).all()
     listing = db.session.get(Listing, deal.listing_id) if deal.listing_id is not None else None
     event = db.session.get(Event, deal.event_id) if deal.event_id is not None else None
     return render_template("deals/detail.html", deal=deal, history=history, payment_form=PaymentForm(),
-                           recordal_form=RecordalForm(), registration_form=RegistrationForm(),
+                           recordal_form=recordal or recordal_form(deal), registration_form=RegistrationForm(),
                            manage=deal.licensor_id == current_user.organisation_id, listing=listing,
-                           event=event, event_label=event_label)
+                           event=event, event_label=event_label), code
 
 
 def _act(deal: Deal, action, success: str):
@@ -162,13 +166,18 @@ def add_payment(deal_id: int):
 @require("record_deals")
 def update_recordal(deal_id: int):
     deal = own_deal(deal_id)
-    form = RecordalForm()
-    if not form.validate_on_submit():
-        flash(_("Choose a valid recordal status."), "danger")
-        return redirect(url_for("deals.detail", deal_id=deal.id))
-    return _act(deal, lambda: ops.update_recordal(deal, form.status.data, current_user, number=form.number.data,
-                                                  recorded_on=form.recorded_on.data, reason=form.reason.data),
-                _("Recordal updated."))
+    form = recordal_form(deal)
+    if form.validate_on_submit():
+        def step():
+            if form.status.data == deal.recordal_status:
+                raise OperationError(_("Choose the recordal's new status."), field="status")
+            ops.update_recordal(deal, form.status.data, current_user, number=form.number.data,
+                                recorded_on=form.recorded_on.data, reason=form.reason.data)
+
+        if perform(step, form=form, success=_("Recordal updated.")):
+            return redirect(url_for("deals.detail", deal_id=deal.id))
+    # Refused: the page again, the form keeping the chosen status and what was typed, its errors beside them.
+    return _render_detail(deal, recordal=form, code=400)
 
 
 @bp.post("/<int:deal_id>/registration")

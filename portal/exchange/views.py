@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from portal.exchange import operations as ops
 from portal.exchange.forms import ForwardForm, StatusForm
@@ -106,8 +107,13 @@ def index():
 
 
 def _status_form(forward: ExchangeForward) -> StatusForm:
+    """The steps open from the forward's status; the closing ones ask first (static/js/confirm.js)."""
+    questions = {"concluded": _("Report this forward as concluded on the exchange? It is then closed and cannot "
+                                "be changed."),
+                 "returned": _("Return this forward to the centre? It is then closed and cannot be changed.")}
     form = StatusForm()
-    form.status.choices = choices((s, FORWARD_STATUS_LABELS[s]) for s in forward.next_statuses)
+    form.status.choices = [SelectChoice(s, FORWARD_STATUS_LABELS[s], render_kw={"data-confirm": questions[s]}
+                                        if s in questions else {}) for s in forward.next_statuses]
     return form
 
 

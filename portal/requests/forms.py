@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from portal.forms import choices, optional_id
@@ -34,6 +35,18 @@ class StatusForm(FlaskForm):
     status = SelectField(_l("New status"), choices=choices(REQUEST_STATUS_LABELS.items()),
                          validators=[InputRequired()])
     reason = StringField(_l("Reason (required when declining)"), validators=[Length(max=500)])
+
+
+def status_choices(moves) -> list[SelectChoice]:
+    """The centre's next statuses for a request, in the labels' order; the final ones (agreed,
+    declined) ask before the form is sent (``data-confirm``, static/js/confirm.js)."""
+    questions = {
+        "agreed": _("Agree to this request? This is final: the request is closed and the next step is "
+                    "recording the deal."),
+        "declined": _("Decline this request? This is final: the enterprise is told, with your reason."),
+    }
+    return [SelectChoice(status, label, render_kw={"data-confirm": questions[status]} if status in questions else {})
+            for status, label in REQUEST_STATUS_LABELS.items() if status in moves]
 
 
 class TakeOpenLicenceForm(FlaskForm):

@@ -29,7 +29,7 @@ from portal.models import (
 from portal.permissions import require
 from portal.requests import operations as ops
 from portal.requests.access import can_see_request
-from portal.requests.forms import MessageForm, RequestForm, StatusForm, TakeOpenLicenceForm
+from portal.requests.forms import MessageForm, RequestForm, StatusForm, TakeOpenLicenceForm, status_choices
 from portal.requests.notice import render_pdf
 from portal.requests.open_licence import LicenseeDetails, take_open_licence
 from portal.timefmt import plain_number
@@ -109,7 +109,7 @@ def detail(request_id: int):
     is_centre = item.listing.centre_id == current_user.organisation_id
     moves = (ops.CENTRE_MOVES if is_centre else ops.SME_MOVES).get(item.status, ())
     status_form = StatusForm()
-    status_form.status.choices = [c for c in status_form.status.choices if c.value in moves]
+    status_form.status.choices = status_choices(moves)
     acceptance = db.session.scalar(db.select(OpenLicenceAcceptance).where(OpenLicenceAcceptance.request_id == item.id))
     deal = db.session.scalar(db.select(Deal).where(Deal.source_request_id == item.id).order_by(Deal.id).limit(1))
     event = db.session.get(Event, item.event_id) if item.event_id is not None else None

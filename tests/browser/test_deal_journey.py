@@ -66,10 +66,13 @@ def test_event_request_deal_exchange_and_recordal(page, app, listing, organiser,
 
     nav = page.get_by_role("navigation")
     yesterday = datetime.now(SHANGHAI).date() - timedelta(days=1)
+    # Final steps ask first (issue 16): agreeing, concluding on the exchange, completing the recordal.
+    questions = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
 
     # 1. The organiser records yesterday's matchmaking fair, where the listing was presented.
     log_in(page, organiser.email)
-    nav.get_by_role("link", name="对接活动").click()
+    nav.locator("#nav-events").click()
     page.locator("#new-event").click()
     expect(page).to_have_url(re.compile(r"/events/new$"))
     page.locator("#kind").select_option("matchmaking")
@@ -192,6 +195,7 @@ def test_event_request_deal_exchange_and_recordal(page, app, listing, organiser,
     page.goto(f"/events/{event_id}")
     expect(page.locator("#event-requests")).to_contain_text(f"#{request_id}")
     expect(page.locator("#event-deals")).to_contain_text(f"#{deal_id}")
+    assert len(questions) == 3 and all(questions)
     assert page.problems == []
 
     from portal.extensions import db

@@ -146,6 +146,8 @@ def listings(app, make, centre):
 
 def test_request_to_agreed_and_taking_an_open_licence(page, listings, centre_staff, sme_user, artifacts):
     nav = page.get_by_role("navigation")
+    questions = []  # agreeing is final: it asks first (issue 16)
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
 
     # The enterprise finds the listing with the navbar search and asks for a licence.
     log_in(page, sme_user.email)
@@ -183,6 +185,7 @@ def test_request_to_agreed_and_taking_an_open_licence(page, listings, centre_sta
         expect(page.locator("#request-status")).to_have_text(label)
         expect(page.get_by_role("alert")).to_contain_text("状态已变更")
     expect(page.locator("#status-form")).to_have_count(0)  # agreed is final
+    assert len(questions) == 1 and questions[0]
     page.locator("#body").fill(MESSAGE)
     page.get_by_role("button", name="发送消息").click()
     expect(page.locator("#messages")).to_contain_text(MESSAGE)
