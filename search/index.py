@@ -25,7 +25,7 @@ from whoosh.writing import SegmentWriter
 from . import bulk, storage, whoosh_internals
 from .errors import IndexDamaged, IndexLocked
 from .merging import merge_segments
-from .schema import META_ID, Document, document_fields, meta_fields
+from .schema import META_ID, Document, document_fields, make_schema, meta_fields
 from .searching import SearchQuery, SearchResult, run_search
 
 log = logging.getLogger(__name__)
@@ -130,6 +130,12 @@ class SearchIndex:
             if probe is not None:
                 probe.close_opened()  # a reader that failed half-way leaves its files open
         return True
+
+    def is_current(self) -> bool:
+        """Whether the index has this version's fields (an index made before a field was added
+        must be rebuilt before documents with that field can be written to it)."""
+        name = storage.read_pointer(self.path)
+        return name is not None and storage.stored_field_names(self.path, name) == set(make_schema().names())
 
     # -- writing ---------------------------------------------------------------------------
 
