@@ -88,7 +88,8 @@ def synonym_spans(run: str) -> list[tuple[int, int, tuple[str, ...]]]:
         return []
     longest = max(map(len, table))
     found, taken = [], [False] * len(run)
-    for size in range(min(longest, len(run)), 1, -1):
+    # A single character is a synonym only when typed alone (癌), never inside a longer word (肺癌).
+    for size in range(min(longest, len(run)), 0 if len(run) == 1 else 1, -1):
         for start in range(len(run) - size + 1):
             piece = run[start : start + size]
             if piece in table and not any(taken[start : start + size]):
@@ -99,3 +100,21 @@ def synonym_spans(run: str) -> list[tuple[int, int, tuple[str, ...]]]:
 
 def latin_words(text: str) -> list[str]:
     return _LATIN_WORD.findall(text)
+
+
+@lru_cache(maxsize=1)
+def _latin_keys() -> re.Pattern[str] | None:
+    keys = sorted((k for k in synonyms() if re.search(r"[a-z0-9]", k)), key=len, reverse=True)
+    if not keys:
+        return None
+    return re.compile("|".join(rf"(?<![a-z0-9]){re.escape(k)}(?![a-z0-9])" for k in keys))
+
+
+def latin_synonyms(text: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    """Synonym-group words written with Latin letters or digits (ct, b超, 3d打印) found in
+    normalised ``text``: ``(start, end, word, the other words of its groups)``."""
+    pattern = _latin_keys()
+    if pattern is None:
+        return []
+    table = synonyms()
+    return [(m.start(), m.end(), m.group(), table[m.group()]) for m in pattern.finditer(text)]

@@ -27,6 +27,7 @@ from .errors import IndexDamaged, IndexLocked
 from .merging import merge_segments
 from .schema import META_ID, Document, document_fields, make_schema, meta_fields
 from .searching import SearchQuery, SearchResult, run_search
+from .similar import similar
 
 log = logging.getLogger(__name__)
 
@@ -270,6 +271,15 @@ class SearchIndex:
             # pointer now names a newer one.
             self.close()
             return run_search(self._searcher(), request)
+
+    def similar(self, doc_id: str, limit: int = 5) -> list[str]:
+        """Ids of up to ``limit`` listings most like listing ``doc_id``, best first (see
+        :mod:`search.similar`)."""
+        try:
+            return similar(self._searcher(), doc_id, limit)
+        except FileNotFoundError:
+            self.close()
+            return similar(self._searcher(), doc_id, limit)
 
     def _searcher(self) -> Searcher:
         ix = self._index()

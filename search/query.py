@@ -23,7 +23,7 @@ from whoosh import query as wq
 from whoosh.lang.porter import stem
 
 from .analysis import STOP_WORDS, cjk_tokens, cjk_word_spans, run_bigrams, word_terms
-from .expansion import english_phrases, synonym_spans
+from .expansion import english_phrases, latin_synonyms, synonym_spans
 from .identifiers import find_application_numbers, find_ipc_symbols, ipc_query_term
 from .normalise import CJK_RUN, WORD_RUN, normalise, sanitise
 from .schema import FACETS, MULTI_FACETS
@@ -140,6 +140,18 @@ class _Builder:
         self.covers.append(wq.Or([covers[0] if len(covers) == 1 else wq.And(covers), *alternatives]))
         self.anything.extend(matches)
 
+    def phrase(self, word: str, others: tuple[str, ...]) -> None:
+        """A synonym-group word with Latin letters (b超, ct): as typed, or one of its synonyms."""
+        own = _expansion(word, 1.0)
+        if own is None:
+            return
+        alternatives, matches = _expansions(others)
+        self.whole.append(own[0])
+        self.covers.append(wq.Or([own[0], *alternatives]))
+        self.anything.extend([own[1], *matches])
+        self.parsed.cjk.extend(t for t in (word, *others) if CJK_RUN.search(t))
+        self.parsed.latin.extend(m.group() for m in WORD_RUN.finditer(word))
+
     def cjk_run(self, run: str) -> None:
         parsed = self.parsed
         tokens = dict.fromkeys(t for t, _, _ in cjk_tokens(run) if t not in STOP_WORDS)
@@ -225,6 +237,10 @@ def parse(raw: object) -> ParsedQuery:
         cls = wq.Prefix if found.prefix else wq.Term
         build.identifier(cls("ipc", found.term, boost=BOOST_IDENTIFIER))
         rest = _blank(rest, found.start, found.end)
+
+    for start, end, word, others in latin_synonyms(rest):
+        build.phrase(word, others)
+        rest = _blank(rest, start, end)
 
     # CJK runs and Latin runs in the order typed; a stretch of Latin words separated only by
     # spaces is one sequence (for glossary phrases).
