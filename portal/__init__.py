@@ -91,7 +91,9 @@ def warn_about_shared_limits(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
+    from portal.admin import claims  # noqa: F401  (adds the claims pages to the admin blueprint)
     from portal.admin.views import bp as admin_bp
+    from portal.auth import register_views  # noqa: F401  (adds the registration routes to the auth blueprint)
     from portal.auth.views import bp as auth_bp
     from portal.deals.import_views import bp as deal_import_bp
     from portal.deals.views import bp as deals_bp
@@ -100,6 +102,7 @@ def configure_blueprints(app: Flask) -> None:
     from portal.exchange.api import bp as exchange_api_bp
     from portal.exchange.views import bp as exchange_bp
     from portal.feeds.views import bp as feeds_bp
+    from portal.imports.job_views import bp as import_jobs_bp
     from portal.listings.api import bp as api_bp
     from portal.listings.manage import bp as manage_bp
     from portal.listings.search import bp as search_bp
@@ -114,7 +117,7 @@ def configure_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, admin_bp, listings_bp, manage_bp, search_bp, requests_bp, deals_bp, api_bp, patents_bp,
                feeds_bp, events_bp, deal_import_bp, exchange_bp, exchange_api_bp, exchange_admin_bp,
-               metrics_bp, metrics_api_bp, import_help_bp):
+               metrics_bp, metrics_api_bp, import_help_bp, import_jobs_bp):
         app.register_blueprint(bp)
 
 
@@ -125,11 +128,14 @@ def configure_templates(app: Flask) -> None:
 
 
 def configure_after_commit(app: Flask) -> None:
-    """Work that follows a committed request: the search writer (inline mode) and queued mail."""
+    """Work that follows a committed request: the search writer (inline mode), queued mail and
+    queued import jobs."""
     from portal import indexing, notify
+    from portal.imports import runner
 
     indexing.configure(app)
     notify.configure(app)
+    runner.configure(app)
 
 
 def configure_security_headers(app: Flask) -> None:
@@ -166,5 +172,7 @@ def configure_errorhandlers(app: Flask) -> None:
 
 def configure_cli(app: Flask) -> None:
     from portal.cli import register
+    from portal.imports.runner import imports_cli
 
     register(app)
+    app.cli.add_command(imports_cli)

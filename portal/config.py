@@ -78,6 +78,8 @@ class Config:
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "5 per minute")
+        # Registrations mail a link to any address: at most this many accepted forms per client address.
+        self.REGISTER_RATE_LIMIT = _env("REGISTER_RATE_LIMIT", "20 per hour")
         # Feed entry ids are tag URIs under this authority: stable whatever host serves the feed.
         self.FEED_TAG_AUTHORITY = _env("FEED_TAG_AUTHORITY", "portal.local")
         # Rendered feeds kept per process, each valid while the change log's state is unchanged …
@@ -111,6 +113,11 @@ class Config:
         self.IMPORT_MAX_ROWS = int(_env("IMPORT_MAX_ROWS", "10000") or 10000)
         # … and reading stops after this many rows with errors (correct those first).
         self.IMPORT_MAX_ERROR_ROWS = int(_env("IMPORT_MAX_ERROR_ROWS", "100") or 100)
+        # A file with more data rows than this is imported outside the request, as a queued job …
+        self.IMPORT_INLINE_ROWS = int(_env("IMPORT_INLINE_ROWS", "1000") or 1000)
+        # … run by a background thread in the web process (portal/imports/jobs.py); 0 leaves the jobs
+        # to a `flask imports work --follow` worker.
+        self.IMPORT_JOB_THREAD = _env("IMPORT_JOB_THREAD", "1") == "1"
         # The single-process development server applies the search change log after each commit;
         # under gunicorn a separate `flask search apply --follow` worker does it.
         self.SEARCH_APPLY_INLINE = _env("SEARCH_APPLY_INLINE", "1") == "1"
@@ -148,6 +155,7 @@ class TestConfig(Config):
         self.INDEX_DIR = str(Path(instance) / "index")
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.SMTP_HOST = None  # never mail a real server from the tests; a test sets its own
+        self.IMPORT_JOB_THREAD = False  # import jobs run when a test drains the queue, never on their own
         self.BASE_URL = "http://localhost"  # the test client's host
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a hash method: fast for tests; production: scrypt
         for key, value in overrides.items():

@@ -25,6 +25,9 @@ TEXTS = {
     "exchange.concluded": _l("%(exchange)s concluded the trade of “%(item)s”."),
     "exchange.returned": _l("%(exchange)s returned “%(item)s”: %(reason)s"),
     "company.join_requested": _l("%(email)s asks to join %(company)s on the portal."),
+    "company.claimed": _l("%(email)s claims %(company)s, with evidence: decide on the claims page."),
+    "company.transferred": _l("%(company)s was transferred to its claimant by a site administrator; "
+                              "your account is closed."),
 }
 
 
@@ -53,9 +56,19 @@ def notify(users: list[User], kind: str, params: dict, endpoint: str, **url_valu
                 text = render(kind, params)
                 subject = gettext("[Medical patent licensing] %(text)s", text=text[:120])
                 body = text + "\n\n" + _url(endpoint, _external=True, **url_values)
-            db.session.add(OutgoingMail(to_address=user.email, subject=subject, body=body))
-            if has_request_context():
-                g.mail_queued = True
+            queue_mail(user.email, subject, body)
+
+
+def queue_mail(to_address: str, subject: str, body: str) -> None:
+    """Queue one mail in the caller's transaction, sent after commit. With no SMTP server
+    configured (development) it stays queued and the server's log shows it, so a link it carries
+    (a registration, a password reset) can still be followed."""
+    db.session.add(OutgoingMail(to_address=to_address, subject=subject, body=body))
+    if has_request_context():
+        g.mail_queued = True
+    if not current_app.config.get("SMTP_HOST"):
+        current_app.logger.warning("No SMTP server configured: mail to %s kept in the queue.\nSubject: %s\n\n%s",
+                                   to_address, subject, body)
 
 
 def _url(endpoint: str, **values) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from portal.extensions import db
-from portal.models import AuditEntry, Organisation, User
+from portal.models import AuditEntry, Organisation, OutgoingMail, PendingRegistration, User
 from tests.conftest import PASSWORD, csrf_token, post
 
 VALID_CODE = "91310115MA1H7GQ2XU"
@@ -27,13 +29,40 @@ def registration(**overrides):
     return data
 
 
+def mailed_link(app, to: str, path: str = "/register/confirm/") -> str:
+    """The path of the newest link to ``path…`` mailed to ``to``."""
+    with app.app_context():
+        bodies = db.session.scalars(db.select(OutgoingMail.body).where(OutgoingMail.to_address == to)
+                                    .order_by(OutgoingMail.id.desc())).all()
+    for body in bodies:
+        found = re.search(r"https?://[^/\s]+(" + re.escape(path) + r"\S+)", body)
+        if found:
+            return found.group(1)
+    raise AssertionError(f"no {path} link mailed to {to}")
+
+
+def register(client, app, action: str = "finish", **overrides):
+    """Register the way a person does: the form, the link in the mail, the button on its page."""
+    data = registration(**overrides)
+    response = post(client, "/register", data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    link = mailed_link(app, data["email"])
+    assert client.get(link).status_code == 200
+    return post(client, f"{link}/{action}")
+
+
 def count(app, model):
     with app.app_context():
         return db.session.query(model).count()
 
 
 def test_register_sme_computes_and_shows_size_class(client, app):
-    response = post(client, "/register", registration(), follow_redirects=True)
+    assert post(client, "/register", registration()).status_code == 302
+    assert count(app, User) == 0 and count(app, Organisation) == 2  # nothing before the link is followed
+    link = mailed_link(app, "founder@medtech.example.cn")
+    assert "小型企业" in client.get(link).get_data(as_text=True)
+    assert count(app, User) == 0  # opening the link (a mail scanner may) creates nothing
+    response = post(client, link + "/finish", follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "小型企业" in page  # 80 staff, 1500万 revenue in industry: small
@@ -84,16 +113,48 @@ def test_total_assets_required_for_construction(client, app):
     assert count(app, User) == 0
 
 
-def test_duplicate_company_and_email_refused(client, app, auth):
-    post(client, "/register", registration())
+def test_a_second_registrant_of_a_company_chooses_to_join_or_claim(client, app, auth):
+    register(client, app)
     auth.logout()
-    # A second person registering the same company asks to join it instead (tests/test_joining.py):
-    # no second company and no account before a member approves.
-    response = post(client, "/register", registration(email="second@medtech.example.cn"))
-    assert response.status_code == 302
+    other = app.test_client()
+    assert post(other, "/register", registration(email="second@medtech.example.cn")).status_code == 302
+    page = other.get(mailed_link(app, "second@medtech.example.cn")).get_data(as_text=True)
+    assert "已使用该统一社会信用代码在平台上注册" in page and "申请加入" in page and "申领" in page
     assert count(app, User) == 1 and count(app, Organisation) == 1 + 2  # and the two exchange bases
-    response = post(client, "/register", registration(credit_code="91310000MA1FL7YF3C"))
-    assert response.status_code == 400
+
+
+def test_registration_does_not_say_whether_an_address_has_an_account(client, app, sme_user):
+    new = post(client, "/register", registration(email="new@medtech.example.cn"))
+    taken = post(app.test_client(), "/register", registration(email=sme_user.email, credit_code="91310000MA1FL7YF3C"))
+    assert new.status_code == taken.status_code == 302
+    assert new.headers["Location"] == taken.headers["Location"]
+    assert client.get(new.headers["Location"]).get_data(as_text=True).count("注册") > 0
+    # the owner of the taken address is told instead, and nothing is pending for it
+    with app.app_context():
+        mail = db.session.scalar(db.select(OutgoingMail).where(OutgoingMail.to_address == sme_user.email))
+        assert "已有账号" in mail.subject and "/password/forgot" in mail.body
+        assert db.session.scalar(db.select(PendingRegistration.email)) == "new@medtech.example.cn"
+    assert count(app, User) == 1
+
+
+def test_a_registration_link_works_once_and_expires(client, app, monkeypatch):
+    assert post(client, "/register", registration()).status_code == 302
+    link = mailed_link(app, "founder@medtech.example.cn")
+    assert post(client, link + "/finish").status_code == 302
+    auth_client = app.test_client()
+    assert auth_client.get(link).status_code == 302  # used: back to the form, with a message
+    assert post(auth_client, link + "/finish").status_code == 302
+    assert count(app, User) == 1
+    assert post(auth_client, "/register", registration(email="late@medtech.example.cn",
+                                                       credit_code="91310000MA1FL7YF3C")).status_code == 302
+    late = mailed_link(app, "late@medtech.example.cn")
+    with app.app_context():
+        row = db.session.scalar(db.select(PendingRegistration)
+                                .where(PendingRegistration.email == "late@medtech.example.cn"))
+        row.expires_at = row.created_at
+        db.session.commit()
+    response = post(auth_client, late + "/finish", follow_redirects=True)
+    assert "已过期" in response.get_data(as_text=True)
     assert count(app, User) == 1
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from portal.extensions import db
 from portal.models import JoinRequest, Notification, User
-from tests.conftest import PASSWORD, csrf_token, post
-from tests.test_auth import registration
+from tests.conftest import PASSWORD, csrf_token
+from tests.test_auth import register
 
 
 def _decide(client, join_id: int, decision: str):
@@ -25,10 +25,10 @@ def _can_log_in(app, email: str) -> bool:
 
 
 def test_a_second_registrant_asks_to_join_and_a_member_approves(app, client, auth):
-    assert post(client, "/register", registration()).status_code == 302  # the founder, signed in
+    assert register(client, app).status_code == 302  # the founder, signed in
     auth.logout()
     asking = app.test_client()
-    response = post(asking, "/register", registration(email="second@medtech.example.cn"))
+    response = register(asking, app, action="join", email="second@medtech.example.cn")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert not _can_log_in(app, "second@medtech.example.cn")  # nothing until a member approves
     with app.app_context():
@@ -50,18 +50,18 @@ def test_a_second_registrant_asks_to_join_and_a_member_approves(app, client, aut
 
 
 def test_a_declined_request_makes_no_account(app, client, auth):
-    post(client, "/register", registration())
+    register(client, app)
     auth.logout()
-    post(app.test_client(), "/register", registration(email="squatter@evil.example"))
+    register(app.test_client(), app, action="join", email="squatter@evil.example")
     auth.login("founder@medtech.example.cn")
     assert _decide(client, _join_id(app), "decline").status_code == 302
     assert not _can_log_in(app, "squatter@evil.example")
 
 
 def test_only_the_company_or_an_administrator_decides(app, client, auth, other_sme, admin):
-    post(client, "/register", registration())
+    register(client, app)
     auth.logout()
-    post(app.test_client(), "/register", registration(email="second@medtech.example.cn"))
+    register(app.test_client(), app, action="join", email="second@medtech.example.cn")
     auth.login(other_sme.email)  # a member of another company
     assert _decide(client, _join_id(app), "approve").status_code == 404
     auth.logout()

@@ -138,10 +138,9 @@ def test_upgraded_schema_accepts_the_app(empty_app):
         db.session.commit()
         assert exchange_bases() == EXPECTED_BASES  # not duplicated by the seeding
     client = empty_app.test_client()
-    from tests.conftest import post
-    from tests.test_auth import registration
+    from tests.test_auth import register
 
-    response = post(client, "/register", registration())
+    response = register(client, empty_app)
     assert response.status_code == 302, response.get_data(as_text=True)
     assert client.get("/account").status_code == 200
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.forms import choices
@@ -27,3 +27,12 @@ class OrganisationForm(FlaskForm):
     name = StringField(_l("Name (Chinese)"), validators=[InputRequired(), Length(max=200)])
     name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=200)])
     credit_code = StringField(_l("Unified social credit code"), validators=[Optional(), Length(max=40)])
+
+
+class ClaimDecisionForm(FlaskForm):
+    decision = SelectField(_l("Decision"), choices=choices([("approve", _l("Approve")), ("decline", _l("Decline"))]),
+                           validators=[InputRequired()])
+    transfer = BooleanField(_l("Transfer the company to the claimant: close the other members' accounts and use "
+                               "the claimant's figures"))
+    note = TextAreaField(_l("Note to the claimant (required when declining)"),
+                         validators=[Optional(), Length(max=2000)])

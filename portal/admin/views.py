@@ -117,7 +117,10 @@ def orgs():
             return redirect(url_for("admin.orgs"))
     organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.kind,
                                                                         Organisation.code)).all()
-    return render_template("admin/orgs.html", form=form, organisations=organisations), \
+    from portal.auth.claims import pending_claims
+
+    return render_template("admin/orgs.html", form=form, organisations=organisations,
+                           pending_claims=len(pending_claims())), \
         (400 if form.errors else 200)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, EmailField, IntegerField, PasswordField, SelectField, StringField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DecimalField, EmailField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.auth.passwords import password_problems
@@ -80,3 +81,9 @@ class ChangePasswordForm(FlaskForm):
     password = PasswordField(_l("New password"), validators=[InputRequired(), NewPassword()])
     confirm = PasswordField(_l("Repeat new password"), validators=[
         InputRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+
+
+class ClaimForm(FlaskForm):
+    statement = TextAreaField(_l("Why the company is yours"), validators=[InputRequired(), Length(min=10, max=4000)])
+    evidence = FileField(_l("Evidence (business licence or letter of authorisation; PDF, PNG or JPEG, at most 5 MB)"),
+                         validators=[FileRequired(_l("Choose a file."))])

@@ -13,28 +13,22 @@ from datetime import UTC, datetime
 from flask_babel import gettext as _
 
 from portal import audit
-from portal.auth.operations import _email_free, normalise_email
-from portal.auth.passwords import password_problems
+from portal.auth.operations import _email_free
 from portal.errors import OperationError
 from portal.extensions import db
 from portal.models import JoinRequest, Organisation, User
 from portal.notify import notify
 
 
-def ask_to_join(org: Organisation, email: str, password: str) -> JoinRequest:
-    email = normalise_email(email)
+def ask_to_join(org: Organisation, email: str, password_hash: str) -> JoinRequest:
+    """``email`` was confirmed by the registration link; ``password_hash`` is what it chose."""
     _email_free(email)
     pending = db.session.scalar(db.select(JoinRequest.id).where(
         JoinRequest.organisation_id == org.id, JoinRequest.email == email, JoinRequest.decided_at.is_(None)))
     if pending is not None:
         raise OperationError(_("You have already asked to join this company; its members will answer."),
                              field="email")
-    problems = password_problems(password, email)
-    if problems:
-        raise OperationError(" ".join(problems), field="password")
-    holder = User(email=email)
-    holder.set_password(password)
-    join = JoinRequest(organisation_id=org.id, email=email, password_hash=holder.password_hash)
+    join = JoinRequest(organisation_id=org.id, email=email, password_hash=password_hash)
     db.session.add(join)
     db.session.flush()
     audit.record("company.join_requested", f"{email} asks to join {org.code}", target=join, actor=None)

@@ -32,32 +32,51 @@ def _email_free(email: str) -> None:
         raise OperationError(_("An account with this e-mail address already exists."), field="email")
 
 
-def register_enterprise(*, company_name: str, credit_code: str, industry: str, employees: int,
-                        revenue_wan: Decimal, total_assets_wan: Decimal | None, email: str,
-                        password: str) -> User:
-    """Self-registration of an enterprise and its first member; the size class is computed."""
-    email = normalise_email(email)
+def check_company(company: dict) -> dict:
+    """The registration's company part, checked: the credit code normalised and the size class
+    computed (``RuleError`` messages as the form's errors)."""
     try:
-        credit_code = validate_credit_code(credit_code)
-        size_class = classify_enterprise(industry, employees, revenue_wan, total_assets_wan)
+        credit_code = validate_credit_code(company["credit_code"])
+        size_class = classify_enterprise(company["industry"], company["employees"],
+                                         Decimal(str(company["revenue_wan"])),
+                                         None if company.get("total_assets_wan") in (None, "")
+                                         else Decimal(str(company["total_assets_wan"])))
     except RuleError as exc:
         raise OperationError(rule_message(exc)) from exc
-    if db.session.scalar(db.select(Organisation.id).where(Organisation.credit_code == credit_code)):
+    return dict(company, credit_code=credit_code, size_class=size_class,
+                revenue_wan=str(company["revenue_wan"]),
+                total_assets_wan=None if company.get("total_assets_wan") in (None, "")
+                else str(company["total_assets_wan"]))
+
+
+def company_by_code(credit_code: str) -> Organisation | None:
+    return db.session.scalar(db.select(Organisation).where(Organisation.credit_code == credit_code))
+
+
+def set_company_figures(org: Organisation, company: dict) -> None:
+    """Name, industry and size figures from a (checked) registration; the size class follows."""
+    org.name_zh = company["company_name"].strip()
+    org.industry, org.employees, org.size_class = company["industry"], company["employees"], company["size_class"]
+    org.revenue_wan = Decimal(company["revenue_wan"])
+    org.total_assets_wan = None if company.get("total_assets_wan") is None else Decimal(company["total_assets_wan"])
+
+
+def register_enterprise(company: dict, email: str, password_hash: str) -> User:
+    """Create an enterprise and its first member from a confirmed registration (``check_company``
+    has checked ``company``; the address was proven by the link mailed to it)."""
+    company = check_company(company)
+    if company_by_code(company["credit_code"]) is not None:
         raise OperationError(_("This company is already registered; ask its members to invite you."),
                              field="credit_code")
     _email_free(email)
-    problems = password_problems(password, email)
-    if problems:
-        raise OperationError(" ".join(problems), field="password")
-    org = Organisation(kind="enterprise", code=f"e-{credit_code.lower()}", name_zh=company_name.strip(),
-                       credit_code=credit_code, industry=industry, employees=employees,
-                       revenue_wan=revenue_wan, total_assets_wan=total_assets_wan, size_class=size_class)
-    user = User(email=email, role="sme_member", organisation=org)
-    user.set_password(password)
+    org = Organisation(kind="enterprise", code=f"e-{company['credit_code'].lower()}",
+                       credit_code=company["credit_code"])
+    set_company_figures(org, company)
+    user = User(email=email, role="sme_member", organisation=org, password_hash=password_hash)
     db.session.add_all([org, user])
     db.session.flush()
-    audit.record("account.registered", f"{email} registered {org.name_zh} ({size_class})",
-                 target=user, actor=user, data={"org": org.code, "size_class": size_class})
+    audit.record("account.registered", f"{email} registered {org.name_zh} ({org.size_class})",
+                 target=user, actor=user, data={"org": org.code, "size_class": org.size_class})
     return user
 
 

@@ -19,7 +19,8 @@ from portal import audit
 from portal.auth.operations import set_password
 from portal.errors import OperationError
 from portal.extensions import db
-from portal.models import OutgoingMail, PasswordReset, User
+from portal.models import PasswordReset, User
+from portal.notify import queue_mail
 from portal.urls import external_url
 
 RESET_MINUTES = 30
@@ -45,7 +46,7 @@ def request_reset(email: str) -> None:
                        "%(minutes)s minutes to choose a new one:\n\n%(link)s\n\nIf it was not you, ignore this "
                        "mail: your password stays as it is.", email=user.email, minutes=RESET_MINUTES,
                        link=external_url("auth.reset_password", token=token))
-    db.session.add(OutgoingMail(to_address=user.email, subject=subject, body=body))
+    queue_mail(user.email, subject, body)
     audit.record("account.reset_requested", f"password reset requested for {user.email}", target=user, actor=None)
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, logout_user
 
 from portal import audit
 from portal.auth import joining, operations, recovery, sessions
-from portal.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from portal.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
 from portal.extensions import db, limiter
 from portal.forms import EmptyForm
 from portal.transaction import perform
@@ -59,46 +59,6 @@ def logout():
         _end_sessions_of(current_user)
         flash(_("You have logged out."), "info")
     return redirect(url_for("main.home"))
-
-
-@bp.route("/register", methods=["GET", "POST"])
-def register():
-    """Self-registration for enterprises; the SME class is computed from the figures."""
-    form = RegisterForm()
-    existing = _registered_company(form.credit_code.data) if form.is_submitted() else None
-    if existing is not None and form.validate_on_submit():
-        # The company is on the portal already: ask its members to let this person join.
-        if perform(lambda: joining.ask_to_join(existing, form.email.data, form.password.data), form=form):
-            flash(_("%(company)s is already on the portal: your request to join it has gone to its members. "
-                    "You can log in once one of them approves it.", company=existing.name_zh), "info")
-            return redirect(url_for("auth.login"))
-    elif form.validate_on_submit():
-        done = perform(lambda: operations.register_enterprise(
-                   company_name=form.company_name.data, credit_code=form.credit_code.data,
-                   industry=form.industry.data, employees=form.employees.data,
-                   revenue_wan=form.revenue_wan.data, total_assets_wan=form.total_assets_wan.data,
-                   email=form.email.data, password=form.password.data), form=form)
-        if done:
-            user = done.value
-            sessions.start(user)
-            from portal.labels import SIZE_CLASS_LABELS
-
-            flash(_("Your company is registered. Size class: %(cls)s.",
-                    cls=SIZE_CLASS_LABELS[user.organisation.size_class]), "success")
-            return redirect(url_for("auth.account"))
-    return render_template("auth/register.html", form=form), (400 if form.errors else 200)
-
-
-def _registered_company(credit_code: str | None):
-    from portal.models import Organisation
-    from portal.rules import RuleError, validate_credit_code
-
-    try:
-        code = validate_credit_code(credit_code or "")
-    except RuleError:
-        return None  # the form explains the code's problem
-    return db.session.scalar(db.select(Organisation).where(Organisation.credit_code == code,
-                                                           Organisation.kind == "enterprise"))
 
 
 @bp.post("/account/joins/<int:join_id>/<any(approve, decline):decision>")

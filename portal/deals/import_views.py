@@ -15,6 +15,7 @@ from wtforms import BooleanField
 from portal.deals.import_rows import COLUMNS
 from portal.deals.importer import import_deals
 from portal.extensions import db
+from portal.imports.job_views import queue_large_upload, recent_jobs
 from portal.imports.views import import_page
 from portal.models import Patent
 from portal.permissions import require
@@ -39,16 +40,21 @@ class DealImportForm(FlaskForm):
 @bp.route("", methods=["GET", "POST"])
 @require("record_deals")
 def upload():
-    """Upload a spreadsheet of the centre's past deals; show the report row by row."""
+    """Upload a spreadsheet of the centre's past deals; show the report row by row (a large file is
+    queued as an import job and followed on its own page)."""
     form = DealImportForm()
     report = None
     if form.validate_on_submit():
         upload = form.file.data
         with upload.stream:  # a large upload is spooled to a temporary file: close it at once
             data = upload.read()
+        queued = queue_large_upload("deals", data, upload.filename or "", dry_run=form.dry_run.data)
+        if queued is not None:
+            return queued
         report = import_deals(current_user.organisation, data, upload.filename or "",
                               dry_run=form.dry_run.data, actor=current_user._get_current_object())
-    return import_page("deals/import.html", form, report, columns=COLUMNS, industries=INDUSTRIES)
+    return import_page("deals/import.html", form, report, columns=COLUMNS, industries=INDUSTRIES,
+                       jobs=recent_jobs("deals"))
 
 
 def template_rows(centre_id: int, chinese: bool = False) -> tuple[list[str], list[object]]:

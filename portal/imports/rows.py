@@ -4,6 +4,7 @@ cell by cell with every problem collected."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -99,6 +100,12 @@ class RowReader:
 R = TypeVar("R")
 
 
+# Who hears how far reading has got: an import job (``portal.imports.jobs``) sets a function that
+# prepare_rows calls with the number of data rows read so far, every PROGRESS_EVERY rows.
+reading_progress: ContextVar[Callable[[int], None] | None] = ContextVar("reading_progress", default=None)
+PROGRESS_EVERY = 500
+
+
 @dataclass
 class PreparedFile(Generic[R]):
     """Every data row of a file, parsed, or the problems of the file as a whole."""
@@ -129,12 +136,15 @@ def prepare_rows(table: list[list[object]], columns: Iterable[Column],
     if prepared.file_errors:
         return prepared
     failing = 0
+    progress = reading_progress.get()
     for number, cells in enumerate(table[1:], start=2):
         if all(is_blank(v) for v in cells):
             continue
         errors: list[str] = []
         values = row_values(cells, keys, errors)
         prepared.rows.append(make_row(number, values, names, errors))
+        if progress is not None and len(prepared.rows) % PROGRESS_EVERY == 0:
+            progress(len(prepared.rows))
         failing += bool(errors)
         if max_error_rows is not None and failing >= max_error_rows:
             prepared.stopped_at = number

@@ -11,15 +11,18 @@ from portal.imports.report import ImportReport
 MAX_ROWS_SHOWN = 200
 
 
+def rows_shown(report: ImportReport) -> list[dict]:
+    """The rows of the report a page lists: all of a short one, else those with errors (a few)."""
+    shown = report.rows if len(report.rows) <= MAX_ROWS_SHOWN else [r for r in report.rows if r["errors"]]
+    return shown[:MAX_ROWS_SHOWN]
+
+
 def import_page(template: str, form, report: ImportReport | None, **context):
     """Commit a saved import (the importer flushed it; a refused or dry run was rolled back) and
     render ``template`` (which extends ``imports/upload.html``) with the rows worth showing;
     400 when the form or any row has an error."""
     if report is not None and report.saved:
         db.session.commit()
-    shown = []
-    if report is not None:
-        shown = report.rows if len(report.rows) <= MAX_ROWS_SHOWN else [r for r in report.rows if r["errors"]]
-        shown = shown[:MAX_ROWS_SHOWN]
+    shown = rows_shown(report) if report is not None else []
     failed = bool(form.errors) or (report is not None and report.errors > 0)
     return render_template(template, form=form, report=report, shown=shown, **context), (400 if failed else 200)

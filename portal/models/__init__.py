@@ -11,6 +11,7 @@ from portal.models.exchange import (
     ExchangeForwardChange,
     ExchangeToken,
 )
+from portal.models.imports import IMPORT_JOB_STATUSES, IMPORT_KINDS, ImportJob
 from portal.models.listings import (
     FIELDS,
     LISTING_STATUSES,
@@ -33,6 +34,7 @@ from portal.models.metrics import (
 from portal.models.notifications import Notification, OutgoingMail
 from portal.models.orgs import EXCHANGE_BASES, ORG_KINDS, Organisation
 from portal.models.patents import LEGAL_STATUSES, VALUE_DIMENSIONS, Patent, PatentCoOwner, PatentIPC
+from portal.models.registration import CompanyClaim, PendingRegistration
 from portal.models.requests import (
     OPEN_STATUSES,
     REQUEST_MODES,
@@ -54,10 +56,12 @@ __all__ = [
     "AuditEntry", "EXCHANGE_BASES", "FIELDS", "LEGAL_STATUSES", "LISTING_STATUSES", "Listing", "MATURITIES", "MODES",
     "ORG_KINDS", "OpenLicenceDeclaration", "Organisation", "Patent", "PatentCoOwner", "PatentIPC", "ROLES",
     "ROLE_ORG_KINDS",
-    "JoinRequest", "PasswordReset", "SearchChange", "SearchIndexState", "SearchLogState", "User", "VALUE_DIMENSIONS",
+    "CompanyClaim", "JoinRequest", "PasswordReset", "PendingRegistration",
+    "SearchChange", "SearchIndexState", "SearchLogState", "User", "VALUE_DIMENSIONS",
     "listing_patents",
     "ExchangeForward", "ExchangeForwardChange", "ExchangeToken", "FORWARD_CLOSED", "FORWARD_STATUSES",
     "FORWARD_TRANSITIONS",
     "AWARD_KINDS", "CentreAward", "CentreProfile", "NavigationReport", "PctApplication", "ProgrammeParameters",
     "RulesDocument", "current_parameters",
+    "IMPORT_JOB_STATUSES", "IMPORT_KINDS", "ImportJob",
 ]

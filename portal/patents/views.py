@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.extensions import db
+from portal.imports.job_views import queue_large_upload, recent_jobs
 from portal.imports.views import import_page
 from portal.models import Patent
 from portal.patents import facts as facts_ops
@@ -114,17 +115,22 @@ def withdraw_declaration(declaration_id: int):
 @bp.route("/patents/import", methods=["GET", "POST"])
 @require("manage_listings")
 def import_view():
-    """Upload a spreadsheet of the centre's patents; show the report row by row."""
+    """Upload a spreadsheet of the centre's patents; show the report row by row (a large file is
+    queued as an import job and followed on its own page)."""
     form = ImportForm()
     report = None
     if form.validate_on_submit():
         upload = form.file.data
         with upload.stream:  # a large upload is spooled to a temporary file: close it at once
             data = upload.read()
+        queued = queue_large_upload("patents", data, upload.filename or "", dry_run=form.dry_run.data,
+                                    publish_mode=form.publish.data or None)
+        if queued is not None:
+            return queued
         report = import_patents(current_user.organisation, data, upload.filename or "",
                                 dry_run=form.dry_run.data, publish_mode=form.publish.data or None,
                                 actor=current_user._get_current_object())
-    return import_page("patents/import.html", form, report, columns=COLUMNS)
+    return import_page("patents/import.html", form, report, columns=COLUMNS, jobs=recent_jobs("patents"))
 
 
 # The templates moved to public addresses (anyone may prepare a file before having an account); the
