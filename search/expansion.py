@@ -62,10 +62,38 @@ def synonyms() -> dict[str, tuple[str, ...]]:
     return {word: tuple(dict.fromkeys(others)) for word, others in table.items()}
 
 
+@lru_cache(maxsize=1)
+def _glossary_words() -> frozenset[str]:
+    return frozenset(w for key in glossary() for w in key.split())
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by one inserted, deleted or replaced letter."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1:] or (len(a) == len(b) and a[i + 1:] == b[i + 1:])
+
+
+def _glossary_word(key: str) -> str:
+    """``key`` (a stemmed word), or the glossary's word one letter away when only that one is
+    known (lithum → lithium); words under five letters are taken as typed."""
+    known = _glossary_words()
+    if key in known or len(key) < 5:
+        return key
+    close = sorted(w for w in known if w[0] == key[0] and _one_edit(w, key))
+    return close[0] if len(close) == 1 else key
+
+
 def english_phrases(words: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
     """Glossary entries found in a sequence of English words, longest first and not overlapping:
-    ``(first word, end word, Chinese terms)``."""
-    keys = [english_key(w) for w in words]
+    ``(first word, end word, Chinese terms)``. A word one letter away from a single glossary word
+    is read as that word."""
+    keys = [_glossary_word(english_key(w)) for w in words]
     table = glossary()
     found, i = [], 0
     while i < len(words):
