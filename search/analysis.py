@@ -81,7 +81,12 @@ def cjk_tokens(run: str) -> Iterator[tuple[str, int, int]]:
 
 def cjk_words(run: str) -> list[str]:
     """The words of a CJK run in jieba's default (longest) segmentation, stop words removed."""
-    return [w for w, _, _ in segmenter().tokenize(run) if w not in STOP_WORDS]
+    return [w for w, _, _ in cjk_word_spans(run)]
+
+
+def cjk_word_spans(run: str) -> list[tuple[str, int, int]]:
+    """:func:`cjk_words` with each word's ``(start, end)`` in the run."""
+    return [(w, s, e) for w, s, e in segmenter().tokenize(run) if w not in STOP_WORDS]
 
 
 def word_terms(run: str) -> list[str]:

@@ -25,8 +25,9 @@ from whoosh.writing import SegmentWriter
 from . import bulk, storage, whoosh_internals
 from .errors import IndexDamaged, IndexLocked
 from .merging import merge_segments
-from .schema import META_ID, Document, document_fields, meta_fields
+from .schema import META_ID, Document, document_fields, make_schema, meta_fields
 from .searching import SearchQuery, SearchResult, run_search
+from .similar import similar
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +131,12 @@ class SearchIndex:
             if probe is not None:
                 probe.close_opened()  # a reader that failed half-way leaves its files open
         return True
+
+    def is_current(self) -> bool:
+        """Whether the index has this version's fields (an index made before a field was added
+        must be rebuilt before documents with that field can be written to it)."""
+        name = storage.read_pointer(self.path)
+        return name is not None and storage.stored_field_names(self.path, name) == set(make_schema().names())
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -264,6 +271,15 @@ class SearchIndex:
             # pointer now names a newer one.
             self.close()
             return run_search(self._searcher(), request)
+
+    def similar(self, doc_id: str, limit: int = 5) -> list[str]:
+        """Ids of up to ``limit`` listings most like listing ``doc_id``, best first (see
+        :mod:`search.similar`)."""
+        try:
+            return similar(self._searcher(), doc_id, limit)
+        except FileNotFoundError:
+            self.close()
+            return similar(self._searcher(), doc_id, limit)
 
     def _searcher(self) -> Searcher:
         ix = self._index()

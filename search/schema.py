@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import UTC, date, datetime, time
 
+from whoosh.analysis import StemmingAnalyzer
 from whoosh.columns import VarBytesListColumn
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from .analysis import BigramTokenizer, ChineseTokenizer
 from .identifiers import application_number_terms, ipc_subclass, ipc_terms
+from .normalise import CJK_RUN
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,11 @@ def make_schema() -> Schema:
         # Lower weight: bigrams are for recall on compounds jieba did not split, and for the
         # exact-phrase test (consecutive bigrams), not for ranking on their own.
         bigrams=TEXT(analyzer=BigramTokenizer(), phrase=True, field_boost=0.5),
+        # What a listing is, beside what it says: its technical field, IPC subclass titles, centre
+        # and maturity, in Chinese and English. Weighted above the body: 医疗器械 finds the field.
+        labels=TEXT(analyzer=ChineseTokenizer(), phrase=False, stored=True, field_boost=2.0),
+        # English text (the listing's English title and abstract, English labels), stemmed.
+        english=TEXT(analyzer=StemmingAnalyzer(), phrase=False),
         app_numbers=KEYWORD(lowercase=True, scorable=True),
         ipc=KEYWORD(lowercase=True, scorable=True),
         centre=ID(stored=True, sortable=True),
@@ -88,7 +95,9 @@ class Document:
     ``doc_id`` is the listing id as a string; ``version`` is any string that changes whenever
     the listing's searchable content changes (e.g. ``updated_at.isoformat()``), used by
     :meth:`SearchIndex.verify`. ``app_numbers`` are canonical application numbers
-    (``201811564288.X``); ``ipc`` are normalised IPC symbols (``A61B 17/00``).
+    (``201811564288.X``); ``ipc`` are normalised IPC symbols (``A61B 17/00``). ``labels`` say
+    what the listing is (field, IPC titles, centre, maturity; any language); ``title_en`` and
+    ``body_en`` are its optional English text.
     """
 
     doc_id: str
@@ -102,6 +111,9 @@ class Document:
     mode: list[str] = dc_field(default_factory=list)
     open_licence: bool = False
     field: str = ""
+    labels: list[str] = dc_field(default_factory=list)
+    title_en: str = ""
+    body_en: str = ""
     published: datetime | None = None
     expiry: date | None = None
 
@@ -146,12 +158,15 @@ def document_fields(doc: Document) -> dict[str, object]:
     numbers = _identifier_terms(doc, doc.app_numbers, application_number_terms)
     ipc = _identifier_terms(doc, doc.ipc, ipc_terms)
     subclasses = sorted({s for s in (ipc_subclass(symbol) for symbol in doc.ipc) if s})
+    labels = [v.strip() for v in dict.fromkeys(doc.labels) if v and v.strip()]
     fields = {
         "doc_id": doc.doc_id,
         "version": doc.version,
         "title": doc.title or "",
         "body": doc.body or "",
-        "bigrams": f"{doc.title or ''}\n{doc.body or ''}",
+        "bigrams": "\n".join([doc.title or "", doc.body or "", *labels]),
+        "labels": "\n".join(labels),
+        "english": "\n".join(filter(None, [doc.title_en, doc.body_en, *(v for v in labels if not CJK_RUN.search(v))])),
         "app_numbers": " ".join(dict.fromkeys(numbers)),
         "ipc": " ".join(dict.fromkeys(ipc)),
         "centre": doc.centre or "",

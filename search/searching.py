@@ -177,22 +177,29 @@ def _rank(view: View, parsed: ParsedQuery, tiers: list[Docs], sort: str, wanted:
             demoted = view.empty()
             demoted[rejected] = True
         else:
-            ranked.extend(_order(view, parsed, tier, sort, need))
+            # Below "every word": the more of the query's concepts a listing covers, the higher.
+            partial = number == len(tiers) - 1 and len(parsed.covers) > 1
+            ranked.extend(_order(view, parsed, tier, sort, need, by_coverage=partial))
     return ranked
 
 
 def _verbatim(view: View, docnum: int, runs: list[str]) -> bool:
     stored = view.searcher.stored_fields(docnum)
-    text = normalise(f"{stored.get('title', '')}\n{stored.get('body', '')}")
+    text = normalise(f"{stored.get('title', '')}\n{stored.get('body', '')}\n{stored.get('labels', '')}")
     return all(run in text for run in runs)
 
 
-def _order(view: View, parsed: ParsedQuery, tier: Docs, sort: str, limit: int) -> list[int]:
+def _order(view: View, parsed: ParsedQuery, tier: Docs, sort: str, limit: int, by_coverage: bool = False) -> list[int]:
     """The first ``limit`` documents of ``tier`` in ``sort`` order; equal keys are ordered by
-    doc_id, so that pages are stable."""
+    doc_id, so that pages are stable. ``by_coverage`` (relevance only): first by how many of the
+    query's concepts a document covers, then by score."""
     candidates = np.flatnonzero(tier)
     if sort == "relevance" and not parsed.empty:
         key = -view.score(parsed.match, tier)[candidates]
+        if by_coverage:
+            covered = sum(view.evaluate(cover)[candidates].astype(np.int64) for cover in parsed.covers)
+            # Scores are BM25 sums, far below 1e6: one more concept outranks any score.
+            key = key - covered * 1e6
     elif sort == "expiry":
         key = view.column("expiry")[candidates]
     else:  # newest, and "relevance" of an empty query

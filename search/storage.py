@@ -168,3 +168,11 @@ def _sync_directory(path: str) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def stored_field_names(path: str, name: str) -> set[str]:
+    """The field names the generation's table of contents was written with (its own schema, not
+    this version's)."""
+    directory = os.path.join(path, name)
+    toc = whoosh_internals.read_toc(FileStorage(directory), None)
+    return set(toc.schema.names())

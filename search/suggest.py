@@ -6,7 +6,8 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from .analysis import run_bigrams
+from .analysis import medical_terms, run_bigrams
+from .expansion import glossary, synonyms
 from .normalise import CJK_RUN, WORD_RUN, WORD_SEPARATORS
 
 FIELDS = ("title", "body")
@@ -45,6 +46,43 @@ def _closest(reader: IndexReader, word: str, maxdist: int, prefix: int) -> str |
     return None
 
 
+def _domain_words() -> frozenset[str]:
+    """Words the portal's vocabulary vouches for: the medical dictionary, the synonym groups and
+    the glossary's Chinese terms. A correction into one of them keeps the meaning (晶形 → 晶型,
+    not 晶体; 可穿带 → 可穿戴)."""
+    global _DOMAIN
+    if _DOMAIN is None:
+        words = {term for term, _, _ in medical_terms()}
+        words.update(synonyms())
+        words.update(t for terms in glossary().values() for t in terms)
+        _DOMAIN = frozenset(w for w in words if CJK_RUN.fullmatch(w))
+    return _DOMAIN
+
+
+_DOMAIN: frozenset[str] | None = None
+
+
+def _fix_window(searcher: Searcher, reader: IndexReader, run: str) -> str | None:
+    """Correct one character inside an unknown run: the longest stretch that no listing holds,
+    replaced by a word of the same length, one character away, that the index holds — a word of
+    the domain vocabulary first, then the most frequent. None when nothing fits."""
+    domain = _domain_words()
+    for size in range(min(len(run), 6), 1, -1):
+        for start in range(len(run) - size + 1):
+            window = run[start : start + size]
+            grams = run_bigrams(window)
+            if _known_cjk(searcher, window) and len(grams) > 0:
+                continue
+            candidates = {c for name in FIELDS for c in reader.terms_within(name, window, 1, prefix=1)}
+            candidates = {c for c in candidates if len(c) == len(window) and c != window and CJK_RUN.fullmatch(c)}
+            if not candidates:
+                continue
+            best = max(sorted(candidates), key=lambda c: (c in domain, _frequency(reader, c)))
+            if best in domain or size >= 3:
+                return run[:start] + best + run[start + size:]
+    return None
+
+
 def suggest(searcher: Searcher, text: str) -> str | None:
     """A corrected version of normalised query ``text``, or None if no word needs correcting.
 
@@ -60,7 +98,9 @@ def suggest(searcher: Searcher, text: str) -> str | None:
                 continue
             # Keeping the first character makes this a bounded walk of the term list instead of
             # a scan of all of it (~0.4 s on 3,600 abstracts); typos there are missed.
-            better = _closest(reader, word, 1, prefix=1) if len(word) <= MAX_CJK_RUN else None
+            better = _fix_window(searcher, reader, word) if len(word) <= MAX_CJK_RUN else None
+            if better is None and len(word) <= MAX_CJK_RUN:
+                better = _closest(reader, word, 1, prefix=1)
         else:
             # Only plain words: identifiers such as pd1, a61b or covid19 are not misspellings.
             word = "".join(WORD_SEPARATORS.split(word))

@@ -54,6 +54,36 @@ PATENTS = [
      ["A61B 5/1455", "G01N 21/31"], "ivd", ("exclusive", "ordinary"), None),
 ]
 
+# English text of some demo patents and their listings (title, patent abstract, listing summary), as a
+# centre would give it for the English interface and English search; written for the demo.
+ENGLISH = {
+    "一种可降解镁合金冠状动脉药物洗脱支架": (
+        "Biodegradable magnesium alloy drug-eluting coronary stent",
+        "A biodegradable magnesium alloy coronary stent whose surface carries a sustained-release sirolimus "
+        "coating. The stent degrades gradually within twelve months of implantation, lowering the risk of "
+        "late thrombosis and restenosis.",
+        "A bioresorbable coronary stent for interventional cardiology: the scaffold dissolves after the artery "
+        "has healed, leaving no permanent metal implant. Offered for an ordinary licence or assignment."),
+    "基于深度学习的肺部CT图像结节分割方法": (
+        "Deep-learning method for segmenting pulmonary nodules in lung CT images",
+        "A method that detects and segments pulmonary nodules in chest CT scans automatically with a "
+        "three-dimensional convolutional neural network, making early lung cancer screening more efficient.",
+        "Software for radiology: automatic detection and segmentation of lung nodules in CT scans, for "
+        "screening programmes and imaging-workstation vendors."),
+    "一种用于脓毒症早期诊断的血清标志物检测试剂盒": (
+        "Serum biomarker test kit for the early diagnosis of sepsis",
+        "A kit that measures serum procalcitonin and interleukin-6, helping clinicians diagnose sepsis at an "
+        "early stage of the disease.",
+        "An in-vitro diagnostic kit for emergency departments and intensive care units, available under an "
+        "open licence with a royalty on sales."),
+    "一种康复训练用上肢助力外骨骼": (
+        "Powered upper-limb exoskeleton for rehabilitation training",
+        "An upper-limb rehabilitation exoskeleton whose motor drives flexion and extension of the elbow joint, "
+        "suited to home rehabilitation training of stroke patients.",
+        "A wearable rehabilitation robot for stroke survivors training at home, available under an open "
+        "licence with an entry fee and a royalty."),
+}
+
 
 def load(echo) -> None:
     """Add the demo patents and listings once (skipped when the first one exists)."""
@@ -63,9 +93,10 @@ def load(echo) -> None:
     for n, (code, digit, filed, title, abstract, ipc, field, modes, terms) in enumerate(PATENTS, start=1):
         body = f"{filed.year}{digit}{n + 1000000:07d}"
         number = f"{body}.{application_check_character(body)}"
+        title_en, abstract_en, summary_en = ENGLISH.get(title, ("", "", ""))
         data = PatentData(
-            application_number=number, title=title, abstract=abstract, filing_date=filed,
-            grant_date=date(filed.year + 2, filed.month, 1), legal_status="valid", ipc=ipc,
+            application_number=number, title=title, abstract=abstract, title_en=title_en, abstract_en=abstract_en,
+            filing_date=filed, grant_date=date(filed.year + 2, filed.month, 1), legal_status="valid", ipc=ipc,
             inventors="张明；李华", patentee=centres[code].name_zh.replace("知识产权运营中心", ""),
             evaluation_report=f"PJ-DEMO-{n:03d}" if digit != "1" else None,
             values={"technical_value": 4, "legal_value": 4, "market_value": 3 + n % 3, "strategic_value": 3,
@@ -76,8 +107,9 @@ def load(echo) -> None:
             declare_open_licence(patent, OpenLicenceTerms(method, amount, rate, end),
                                      announced_on=date(2025, 3, 1), cnipa_reference=None, actor=None)
         listing = ops.create_listing(centres[code], [patent], ops.ListingData(
-            title=title, modes=list(modes), field=field, maturity="prototype",
-            scenarios="可在相关科室和企业产品线中应用。", contact_name="技术转移办公室"), actor=None)
+            title=title, title_en=title_en, abstract_en=summary_en, modes=list(modes), field=field,
+            maturity="prototype", scenarios="可在相关科室和企业产品线中应用。", contact_name="技术转移办公室"),
+            actor=None)
         ops.publish_listing(listing, actor=None)
     db.session.commit()
     echo(f"{len(PATENTS)} demo patents and listings published")

@@ -11,6 +11,8 @@ from portal.rules import PATENT_KINDS
 
 _STRING_OR_NULL = {"type": ["string", "null"]}
 _DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
+_ENGLISH_TITLE = {"type": ["string", "null"], "description": "English title; null when none was given."}
+_ENGLISH_ABSTRACT = {"type": ["string", "null"], "description": "English abstract; null when none was given."}
 
 
 def _json(schema: str) -> dict:
@@ -68,6 +70,7 @@ _SCHEMAS: dict = {
             "patent_number": _STRING_OR_NULL,
             "kind": {"type": "string", "enum": list(PATENT_KINDS)},
             "title": {"type": "string"}, "abstract": _STRING_OR_NULL,
+            "title_en": _ENGLISH_TITLE, "abstract_en": _ENGLISH_ABSTRACT,
             "legal_status": {"type": "string", "enum": ["valid", "lapsed", "pending"]},
             "filing_date": {"type": "string", "format": "date"}, "grant_date": _DATE_OR_NULL,
             "expiry": {"type": "string", "format": "date"},
@@ -82,6 +85,7 @@ _SCHEMAS: dict = {
         "required": ["id", "url", "title", "centre", "modes", "patents"],
         "properties": {
             "id": {"type": "integer"}, "url": {"type": "string", "format": "uri"}, "title": {"type": "string"},
+            "title_en": _ENGLISH_TITLE, "abstract_en": _ENGLISH_ABSTRACT,
             "centre": {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"},
                                                         "name_en": _STRING_OR_NULL}},
             "modes": {"type": "array", "items": {"type": "string", "enum": list(MODES)}},

@@ -23,12 +23,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from types import SimpleNamespace
 
+from flask_babel import force_locale
+
 from portal.extensions import db
 from portal.listings.queries import with_details
 from portal.models import Listing, OpenLicenceDeclaration, Organisation, Patent, PatentIPC, listing_patents
 from portal.models.listings import MODES
 from portal.rules import patent_expiry
 from search import Document
+from search.identifiers import ipc_subclass
 
 BATCH = 1000
 
@@ -55,9 +58,55 @@ def listing_document(listing: Listing | SimpleNamespace) -> Document:
         "published": listing.published_at.isoformat() if listing.published_at else None,
         "expiry": min(expiries).isoformat() if expiries else None,
     }
+    fields["labels"] = listing_labels(listing.field, getattr(listing, "maturity", None), listing.centre,
+                                      fields["ipc"])
+    fields.update(english_text(listing))
     version = hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
     fields.update(published=listing.published_at, expiry=min(expiries) if expiries else None)
     return Document(doc_id=str(listing.id), version=version, **fields)
+
+
+def english_text(listing: Listing | SimpleNamespace) -> dict[str, str]:
+    """The listing's English title (its own, else its first patent's that has one) and English body
+    (its abstract, its patents' other English titles and their abstracts), indexed with the English
+    analyser. Empty — and then absent, so that the version of a listing without English text is
+    what it was before English text existed — when none is given."""
+    patents = listing.patents
+    title = listing.title_en or next((p.title_en for p in patents if p.title_en), "")
+    body = "\n".join(filter(None, [listing.abstract_en, *(p.title_en for p in patents if p.title_en != title),
+                                    *(p.abstract_en for p in patents)]))
+    return {name: value for name, value in (("title_en", title), ("body_en", body)) if value}
+
+
+def _label_names() -> dict[str, list[str]]:
+    """Field and maturity labels in Chinese and English, worked out once per application."""
+    from flask import current_app
+
+    from portal.labels import FIELD_LABELS, MATURITY_LABELS
+
+    names = current_app.extensions.get("search_label_names")
+    if names is None:
+        names = {}
+        for locale in ("zh_CN", "en"):
+            with current_app.test_request_context(), force_locale(locale):
+                for prefix, table in (("field:", FIELD_LABELS), ("maturity:", MATURITY_LABELS)):
+                    for key, label in table.items():
+                        names.setdefault(prefix + key, []).append(str(label))
+        current_app.extensions["search_label_names"] = names
+    return names
+
+
+def listing_labels(field: str | None, maturity: str | None, centre, ipc: list[str]) -> list[str]:
+    """What a listing is, in both languages: its technical field, maturity, centre and the titles of
+    its IPC subclasses (indexed as labels: 医疗器械 finds the field's listings)."""
+    from portal.rules.ipc_titles import IPC_SUBCLASS_TITLES
+
+    names = _label_names()
+    labels = [*names.get(f"field:{field}", []), *names.get(f"maturity:{maturity}", [])]
+    labels.extend(filter(None, [getattr(centre, "name_zh", None), getattr(centre, "name_en", None)]))
+    for subclass in dict.fromkeys(s for s in (ipc_subclass(symbol) for symbol in ipc) if s):
+        labels.extend(IPC_SUBCLASS_TITLES.get(subclass, ()))
+    return list(dict.fromkeys(labels))
 
 
 def published_by_ids(ids: Iterable[int]) -> dict[int, Listing]:
@@ -74,8 +123,10 @@ def published_listings() -> Iterator[SimpleNamespace]:
     last = 0
     while True:
         rows = db.session.execute(
-            db.select(Listing.id, Listing.title, Listing.scenarios, Listing.advantages, Listing.field,
-                      Listing.published_at, Organisation.code,
+            db.select(Listing.id, Listing.title, Listing.title_en, Listing.abstract_en, Listing.scenarios,
+                      Listing.advantages, Listing.field,
+                      Listing.maturity, Listing.published_at, Organisation.code, Organisation.name_zh,
+                      Organisation.name_en,
                       *(getattr(Listing, f"offers_{m}") for m in MODES))
             .join(Organisation, Organisation.id == Listing.centre_id)
             .where(Listing.status == "published", Listing.id > last)
@@ -90,7 +141,8 @@ def _shape(rows) -> list[SimpleNamespace]:
     ids = [row.id for row in rows]
     links = db.session.execute(
         db.select(listing_patents.c.listing_id, Patent.id, Patent.application_number, Patent.kind, Patent.title,
-                  Patent.abstract, Patent.inventors, Patent.patentee, Patent.filing_date, Patent.extension_days)
+                  Patent.abstract, Patent.title_en, Patent.abstract_en, Patent.inventors, Patent.patentee,
+                  Patent.filing_date, Patent.extension_days)
         .join(Patent, Patent.id == listing_patents.c.patent_id)
         .where(listing_patents.c.listing_id.in_(ids))
         .order_by(listing_patents.c.listing_id, Patent.id)).all()
@@ -109,7 +161,8 @@ def _shape(rows) -> list[SimpleNamespace]:
     patents: dict[int, list[SimpleNamespace]] = defaultdict(list)
     for link in links:
         patents[link.listing_id].append(SimpleNamespace(
-            title=link.title, abstract=link.abstract, inventors=link.inventors, patentee=link.patentee,
+            title=link.title, abstract=link.abstract, title_en=link.title_en, abstract_en=link.abstract_en,
+            inventors=link.inventors, patentee=link.patentee,
             application_number=link.application_number, kind=link.kind, ipc=symbols.get(link.id, []),
             expiry=patent_expiry(link.application_number, link.filing_date, link.extension_days),
             open=link.id in open_patents))
@@ -117,7 +170,9 @@ def _shape(rows) -> list[SimpleNamespace]:
     for row in rows:
         mine = patents.get(row.id, [])
         shaped.append(SimpleNamespace(
-            id=row.id, title=row.title, scenarios=row.scenarios, advantages=row.advantages, field=row.field,
-            published_at=row.published_at, centre=SimpleNamespace(code=row.code), patents=mine,
+            id=row.id, title=row.title, title_en=row.title_en, abstract_en=row.abstract_en, scenarios=row.scenarios,
+            advantages=row.advantages, field=row.field,
+            maturity=row.maturity, published_at=row.published_at, patents=mine,
+            centre=SimpleNamespace(code=row.code, name_zh=row.name_zh, name_en=row.name_en),
             modes=[m for m in MODES if getattr(row, f"offers_{m}")], is_open_licence=any(p.open for p in mine)))
     return shaped

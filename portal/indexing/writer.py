@@ -50,6 +50,10 @@ def get_index(app: Flask | None = None) -> SearchIndex:
                               app.config["INDEX_DIR"])
                     index = move_aside_and_create(app.config["INDEX_DIR"])
                     rebuild(index)
+                if not index.is_current():
+                    log.warning("search index at %s was made by an older version of the portal: rebuilding",
+                                app.config["INDEX_DIR"])
+                    rebuild(index)
                 app.extensions["search_index"] = index
     return index
 

@@ -34,6 +34,8 @@ class MultiCheckboxField(SelectMultipleField):
 
 class ListingForm(FlaskForm):
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
+    title_en = StringField(_l("English title (optional)"), validators=[Length(max=300)])
+    abstract_en = TextAreaField(_l("English abstract (optional)"), validators=[Length(max=5000)])
     patents = MultiCheckboxField(_l("Patents offered"), coerce=int)
     modes = MultiCheckboxField(_l("Modes offered"), choices=choices(MODE_LABELS.items()))
     field = SelectField(_l("Technical field"), choices=choices(FIELD_LABELS.items()))

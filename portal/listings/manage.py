@@ -49,7 +49,8 @@ def _listing_data(form: ListingForm) -> ops.ListingData:
         maturity=form.maturity.data or None, price_yuan=form.price_yuan.data,
         scenarios=form.scenarios.data or "", advantages=form.advantages.data or "",
         contact_name=form.contact_name.data or "", contact_email=form.contact_email.data or "",
-        contact_phone=form.contact_phone.data or "")
+        contact_phone=form.contact_phone.data or "", title_en=form.title_en.data or "",
+        abstract_en=form.abstract_en.data or "")
 
 
 def _patent_choices():
@@ -69,6 +70,7 @@ def new_listing():
         patent = own_patent(id_arg("patent") or 0)
         form.patents.data = [patent.id]
         form.title.data = patent.title
+        form.title_en.data = (patent.title_en or "")[:300]
     if form.validate_on_submit():
         selected = [own_patent(pid) for pid in form.patents.data or []]
         done = perform(lambda: ops.create_listing(current_user.organisation, selected, _listing_data(form),

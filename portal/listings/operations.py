@@ -40,6 +40,8 @@ class ListingData:
     contact_name: str = ""
     contact_email: str = ""
     contact_phone: str = ""
+    title_en: str = ""  # optional English text; blank is stored as NULL
+    abstract_en: str = ""
 
 
 def _apply_listing_data(listing: Listing, data: ListingData) -> None:
@@ -54,7 +56,11 @@ def _apply_listing_data(listing: Listing, data: ListingData) -> None:
         raise OperationError(_("The price cannot be negative."), field="price_yuan")
     if not data.title.strip():
         raise OperationError(_("The title is empty."), field="title")
+    if len(data.title_en.strip()) > 300:
+        raise OperationError(_("The English title is longer than %(max)s characters.", max=300), field="title_en")
     listing.title = data.title.strip()
+    listing.title_en = data.title_en.strip() or None
+    listing.abstract_en = data.abstract_en.strip() or None
     listing.set_modes(data.modes)
     for name in ("field", "maturity", "price_yuan", "scenarios", "advantages", "contact_name",
                  "contact_email", "contact_phone"):

@@ -79,6 +79,11 @@ def search_page():
     filters = ListingFilters.from_args(request.args)
     typed = as_typed(request.args)
     hits = run_search(q, filters, sort, correct=not typed)
+    forward = None
+    if not hits.total and q.strip():
+        from portal.listings.nothing_found import ways_forward
+
+        forward = ways_forward(get_index(), q, search_filters(filters))
     centres = {o.code: o for o in db.session.scalars(db.select(Organisation).where(Organisation.kind == "centre"))}
     return render_template("listings/search.html", q=q, sort=sort, filters=filters, hits=hits, centres=centres,
-                           typed="1" if typed else None)
+                           typed="1" if typed else None, forward=forward)

@@ -30,6 +30,8 @@ def patent_to_dict(p: Patent) -> dict:
         "kind": p.kind,
         "title": p.title,
         "abstract": p.abstract,
+        "title_en": p.title_en,
+        "abstract_en": p.abstract_en,
         "legal_status": p.legal_status,
         "filing_date": p.filing_date.isoformat(),
         "grant_date": p.grant_date.isoformat() if p.grant_date else None,
@@ -57,6 +59,8 @@ def listing_data(listing: Listing) -> dict:
     return {
         "id": listing.id,
         "title": listing.title,
+        "title_en": listing.title_en,
+        "abstract_en": listing.abstract_en,
         "centre": {"code": listing.centre.code, "name": listing.centre.name_zh, "name_en": listing.centre.name_en},
         "modes": listing.modes,
         "open_licence": listing.is_open_licence,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
@@ -11,6 +13,7 @@ from portal.listings.queries import ListingFilters, published_listings, with_det
 from portal.models import Listing, Organisation
 
 bp = Blueprint("listings", __name__)
+log = logging.getLogger(__name__)
 
 
 @bp.get("/listings")
@@ -35,7 +38,23 @@ def detail(listing_id: int):
         abort(404)
     if listing.status != "published" and not can_manage_listing(current_user, listing):
         abort(404)
-    return render_template("listings/detail.html", listing=listing)
+    return render_template("listings/detail.html", listing=listing, similar=similar_listings(listing))
+
+
+def similar_listings(listing: Listing, limit: int = 5) -> list[Listing]:
+    """Published listings like this one, best first (none when the search index cannot answer:
+    the page does not depend on it)."""
+    if listing.status != "published":
+        return []
+    from portal.indexing import get_index, published_by_ids
+
+    try:
+        ids = [int(i) for i in get_index().similar(str(listing.id), limit)]
+    except Exception:  # the index is a convenience here, never a reason for the page to fail
+        log.exception("similar listings for %s", listing.id)
+        return []
+    found = published_by_ids(ids)
+    return [found[i] for i in ids if i in found]
 
 
 @bp.get("/centres/<code>")

@@ -25,6 +25,18 @@ def _render_notification(kind: str, params: dict) -> str:
     return render(kind, params)
 
 
+def localised(obj: object, name: str, locale: str | None = None) -> str:
+    """``obj``'s text ``name`` in the reader's language: the English one (``<name>_en``) when the
+    locale is English and it is filled in, else the Chinese one (empty when ``obj`` has none: a
+    listing's summary exists in English only). For listings and patents alike; in templates,
+    ``listing|localised('title')``."""
+    if (locale or str(get_locale())).startswith("en"):
+        english = (getattr(obj, f"{name}_en", None) or "").strip()
+        if english:
+            return english
+    return getattr(obj, name, None) or ""
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         can=can,
@@ -38,3 +50,4 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["industry"] = labels.industry_label
     app.jinja_env.filters["plain_number"] = plain_number
+    app.jinja_env.filters["localised"] = localised

@@ -38,6 +38,9 @@ class Listing(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
+    # Optional English text: shown in the English interface and searched with an English analyser.
+    title_en: Mapped[str | None] = mapped_column(String(300))
+    abstract_en: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
     offers_exclusive: Mapped[bool] = mapped_column(default=False)
     offers_sole: Mapped[bool] = mapped_column(default=False)

@@ -29,6 +29,9 @@ class Patent(db.Model):
     centre_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     title: Mapped[str] = mapped_column(String(500))
     abstract: Mapped[str] = mapped_column(Text, default="")
+    # Optional English title and abstract: shown in the English interface, searched in English.
+    title_en: Mapped[str | None] = mapped_column(String(500))
+    abstract_en: Mapped[str | None] = mapped_column(Text)
     filing_date: Mapped[date]
     grant_date: Mapped[date | None]
     legal_status: Mapped[str] = mapped_column(String(10))

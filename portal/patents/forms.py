@@ -17,6 +17,7 @@ from wtforms import (
     HiddenField,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -61,6 +62,13 @@ class PatentFactsForm(FlaskForm):
                                         validators=[Optional()])
     # Not named co_owners, so that FlaskForm(obj=patent) never pairs posted rows with recorded ones.
     co_owner = FieldList(FormField(CoOwnerForm), max_entries=50)
+
+
+class PatentEnglishForm(FlaskForm):
+    """The patent's optional English title and abstract."""
+
+    title_en = StringField(_l("English title (optional)"), validators=[Length(max=500)])
+    abstract_en = TextAreaField(_l("English abstract (optional)"), validators=[Length(max=10000)])
 
 
 class ImportForm(FlaskForm):

@@ -57,5 +57,5 @@ def patents_xlsx():
     # number column as text, as Excel would otherwise read a number without its check character as a
     # number and could round it.
     row = [_typed(c.key, value) for c, value in zip(COLUMNS, example, strict=True)]
-    content = xlsx_bytes(_("Patents"), headings, [row], text_columns=(0,), wide_columns=(0, 1, 4))
+    content = xlsx_bytes(_("Patents"), headings, [row], text_columns=(0,), wide_columns=(0, 1, 4, 5, 6))
     return download(content, XLSX_MIMETYPE, "patents-template.xlsx")

@@ -148,6 +148,6 @@ def _publish(row: ParsedRow, centre: Organisation, actor: User | None, mode: str
         # Taking an open licence yields an ordinary licence without negotiation (Art 51), so the
         # open listing offers no negotiated mode of its own: the declaration is the offer.
         modes = [] if mode == "open" else [mode]
-        listing = create_listing(centre, [row.patent], ListingData(title=row.patent.title[:300], modes=modes),
-                                 actor)
+        listing = create_listing(centre, [row.patent], ListingData(
+            title=row.patent.title[:300], title_en=(row.patent.title_en or "")[:300], modes=modes), actor)
         publish_listing(listing, actor)

@@ -32,6 +32,8 @@ from portal.rules import (
     patent_expiry,
 )
 
+TITLE_EN_MAX = 500  # Patent.title_en
+
 
 @dataclass
 class PatentData:
@@ -42,6 +44,8 @@ class PatentData:
     filing_date: date
     legal_status: str
     abstract: str = ""
+    title_en: str | None = None  # optional English title and abstract: see ENGLISH_TEXT
+    abstract_en: str | None = None
     ipc: list[str] = field(default_factory=list)  # normalised symbols
     grant_date: date | None = None
     inventors: str = ""
@@ -79,6 +83,8 @@ def check_patent_data(data: PatentData) -> list[str]:
             problems.append(_("%(name)s must be between 1 and 5.", name=name))
     if not data.title.strip():
         problems.append(_("The title is empty."))
+    if data.title_en and len(data.title_en.strip()) > TITLE_EN_MAX:
+        problems.append(_("The English title is longer than %(max)s characters.", max=TITLE_EN_MAX))
     return problems
 
 
@@ -125,10 +131,18 @@ def upsert_patent(centre: Organisation, data: PatentData, actor: User | None) ->
 _SPECIAL = {"application_number", "ipc", "values"}
 
 
+# Optional English text: None in PatentData means "not given" (a file without the column) and
+# leaves what the patent has, perhaps typed on its English page; blank clears it (stored as NULL).
+ENGLISH_TEXT = ("title_en", "abstract_en")
+
+
 def patent_values(data: PatentData, kind: str) -> dict[str, object]:
     """The patent's columns as ``data`` sets them (the bulk import inserts new patents with these)."""
-    return {"kind": kind, **{name: getattr(data, name) for name in PatentData.__dataclass_fields__
-                             if name not in _SPECIAL}, **data.values}
+    values = {"kind": kind, **{name: getattr(data, name) for name in PatentData.__dataclass_fields__
+                               if name not in _SPECIAL}, **data.values}
+    for name in ENGLISH_TEXT:
+        values[name] = (values[name] or "").strip() or None
+    return values
 
 
 def write_patent_data(patent: Patent, data: PatentData, kind: str) -> None:
@@ -136,6 +150,8 @@ def write_patent_data(patent: Patent, data: PatentData, kind: str) -> None:
     :func:`upsert_patent` and by the bulk import. Only what differs is set, so an unchanged
     re-import costs no UPDATE and no attribute events."""
     for name, value in patent_values(data, kind).items():
+        if name in ENGLISH_TEXT and getattr(data, name) is None:
+            continue  # not given: kept
         if getattr(patent, name) != value:
             setattr(patent, name, value)
     symbols = list(dict.fromkeys(data.ipc))
@@ -151,3 +167,17 @@ def record_patent_written(patent: Patent, created: bool, actor: User | None, *,
                  f"{patent.application_number} {patent.title[:80]}", target=patent, actor=actor, data=data)
     if not created:
         note_search_change(listing_ids if listing_ids is not None else listing_ids_of(patent))
+
+
+def update_patent_english(patent: Patent, title_en: str, abstract_en: str, actor: User | None) -> None:
+    """Set the patent's optional English title and abstract (blank: none); the listings offering it
+    are re-indexed, as English search reads them."""
+    title_en, abstract_en = title_en.strip() or None, abstract_en.strip() or None
+    if title_en and len(title_en) > TITLE_EN_MAX:
+        raise OperationError(_("The English title is longer than %(max)s characters.", max=TITLE_EN_MAX),
+                             field="title_en")
+    if (patent.title_en, patent.abstract_en) == (title_en, abstract_en):
+        return
+    patent.title_en, patent.abstract_en = title_en, abstract_en
+    db.session.flush()
+    record_patent_written(patent, False, actor, data={"english": True})

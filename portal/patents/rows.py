@@ -21,7 +21,7 @@ from portal.imports.rows import PreparedFile, RowReader, prepare_rows
 from portal.models import VALUE_DIMENSIONS, Listing, Organisation, Patent, listing_patents
 from portal.patents import columns as c
 from portal.patents.open_licence import exclusive_or_sole_licence_in_force
-from portal.patents.operations import PatentData, check_patent_data
+from portal.patents.operations import ENGLISH_TEXT, PatentData, check_patent_data
 from portal.rules import (
     DEFAULT_FEE_GUIDANCE,
     OpenLicenceTerms,
@@ -37,7 +37,7 @@ from portal.rules import (
 )
 
 # Longest text each column's database field holds.
-_MAX_LENGTH = {"title": 500, "inventors": 1000, "patentee": 500, "evaluation_report": 100}
+_MAX_LENGTH = {"title": 500, "title_en": 500, "inventors": 1000, "patentee": 500, "evaluation_report": 100}
 _QUERY_CHUNK = 500  # numbers per IN (...) query: far below every database's parameter limit
 
 
@@ -65,9 +65,11 @@ def prepare(table: list[list[object]], max_error_rows: int | None = None) -> Pre
     """Match the heading row to the columns and parse every data row (blank rows are skipped); a
     number given twice in the file is an error of its later rows."""
 
+    given = {c.column_for(heading) for heading in table[0]} if table else set()  # the file's columns
+
     def make_row(number: int, values: dict[str, object], names: dict[str, str], errors: list[str]) -> ParsedRow:
         row = ParsedRow(number=number, typed="", errors=errors)
-        _parse(row, values, names)
+        _parse(row, values, names, given)
         return row
 
     prepared = prepare_rows(table, c.COLUMNS, make_row, _("The file has headings but no patent rows."),
@@ -84,7 +86,7 @@ def prepare(table: list[list[object]], max_error_rows: int | None = None) -> Pre
     return prepared
 
 
-def _parse(row: ParsedRow, values: dict[str, object], names: dict[str, str]) -> None:
+def _parse(row: ParsedRow, values: dict[str, object], names: dict[str, str], given: set[str | None]) -> None:
     row.names = names
     reader = RowReader(values, names, row.errors, _MAX_LENGTH)
     problem, cell = reader.problem, reader.cell
@@ -98,7 +100,10 @@ def _parse(row: ParsedRow, values: dict[str, object], names: dict[str, str]) -> 
     pct = cell("pct", s.parse_yes_no, False)
     extension = cell("extension_days", s.parse_whole, 0)
     data = dict(
-        abstract=cell("abstract", s.text), ipc=cell("ipc", lambda v: split_ipc_list(s.text(v))),
+        abstract=cell("abstract", s.text),
+        # A file without the English columns leaves the patent's English text as it is.
+        **{k: cell(k, s.text) for k in ENGLISH_TEXT if k in given},
+        ipc=cell("ipc", lambda v: split_ipc_list(s.text(v))),
         inventors=cell("inventors", s.text), patentee=cell("patentee", s.text),
         evaluation_report=cell("evaluation_report", s.text) or None,
         pledged=cell("pledged", s.parse_yes_no, False), pledgee_consent=cell("pledgee_consent", s.parse_yes_no, False),

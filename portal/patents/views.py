@@ -18,9 +18,16 @@ from portal.models import Patent
 from portal.patents import facts as facts_ops
 from portal.patents.access import own_declaration, own_patent
 from portal.patents.columns import COLUMNS
-from portal.patents.forms import DeclarationForm, ImportForm, PatentFactsForm, WithdrawDeclarationForm
+from portal.patents.forms import (
+    DeclarationForm,
+    ImportForm,
+    PatentEnglishForm,
+    PatentFactsForm,
+    WithdrawDeclarationForm,
+)
 from portal.patents.importer import import_patents
 from portal.patents.open_licence import declare_open_licence, fee_guidance, withdraw_open_licence
+from portal.patents.operations import update_patent_english
 from portal.permissions import require
 from portal.rules import OpenLicenceTerms
 from portal.transaction import perform
@@ -62,6 +69,19 @@ def facts(patent_id: int):
         if perform(save, form=form, success=_("Patent facts saved.")):
             return redirect(url_for("patents.declare", patent_id=patent.id))
     return render_template("patents/facts.html", form=form, patent=patent), (400 if form.errors else 200)
+
+
+@bp.route("/patents/<int:patent_id>/english", methods=["GET", "POST"])
+@require("manage_listings")
+def english(patent_id: int):
+    """The patent's optional English title and abstract, for the English interface and English search."""
+    patent = own_patent(patent_id)
+    form = PatentEnglishForm(obj=patent)
+    if form.validate_on_submit() and perform(
+            lambda: update_patent_english(patent, form.title_en.data or "", form.abstract_en.data or "", current_user),
+            form=form, success=_("English title and abstract saved.")):
+        return redirect(url_for("patents.index"))
+    return render_template("patents/english.html", form=form, patent=patent), (400 if form.errors else 200)
 
 
 def _co_owner_rows(form: PatentFactsForm) -> list[facts_ops.CoOwnerData]:
