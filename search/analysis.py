@@ -186,6 +186,11 @@ class ChineseTokenizer(_NormalisingTokenizer):
             yield term, position, start, end
 
 
+class LabelTokenizer(ChineseTokenizer):
+    """The same analysis for a listing's labels. Labels repeat across thousands of listings (a
+    field, a centre, an IPC title), so the bulk builder analyses each distinct text once."""
+
+
 class BigramTokenizer(_NormalisingTokenizer):
     """Whoosh tokenizer for the ``bigrams`` field: CJK bigrams (and unigrams) only."""
 

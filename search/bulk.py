@@ -25,6 +25,7 @@ import traceback
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from operator import sub
 from pickle import dumps
 
@@ -36,7 +37,7 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from . import whoosh_internals
-from .analysis import BigramTokenizer, ChineseTokenizer, analyse
+from .analysis import BigramTokenizer, ChineseTokenizer, LabelTokenizer, analyse
 from .normalise import CJK_RUN, normalise
 from .schema import Document, document_fields, make_schema
 
@@ -84,12 +85,31 @@ def _bigram_positions(value: str):
     return [(term, len(p), _positions_value(p)) for term, p in positions.items()]
 
 
+@lru_cache(maxsize=16384)
+def _label_frequencies(value: str):
+    """:func:`_word_frequencies` of a listing's labels, each distinct text analysed once."""
+    return tuple(_word_frequencies(value))
+
+
+_ENGLISH_ANALYSER = make_schema()["english"].analyzer
+
+
+@lru_cache(maxsize=16384)
+def _english_frequencies(value: str):
+    """(term, frequency, encoded value) of the ``english`` field, as Whoosh's stemming analyser
+    indexes it; the same English labels recur, so each distinct text is analysed once."""
+    counts = Counter(token.text for token in _ENGLISH_ANALYSER(value))
+    return tuple((term, freq, _frequency_value(freq)) for term, freq in counts.items())
+
+
 # Fast paths for the analysers that produce nearly all postings; any other field goes through
 # Whoosh's own ``field.index``. Each returns (term, frequency, encoded value) per term.
-_FAST_ANALYSERS: dict[tuple[type, type], Callable[[str], list[tuple[str, int, bytes]]]] = {
+_FAST_ANALYSERS: dict[tuple[type, type], Callable[[str], object]] = {
     (ChineseTokenizer, Frequency): _word_frequencies,
+    (LabelTokenizer, Frequency): _label_frequencies,
     (BigramTokenizer, Positions): _bigram_positions,
 }
+_FAST_FIELDS: dict[str, Callable[[str], object]] = {"english": _english_frequencies}
 
 
 # Postings per block (the codec's default is 128): a common term is tens of blocks rather than
@@ -132,7 +152,8 @@ class SegmentBuilder:
     def _index_field(self, name, field, value, docnum: int) -> int:
         table = self.postings[name]
         fmt = field.format
-        fast = _FAST_ANALYSERS.get((type(field.analyzer), type(fmt))) if isinstance(value, str) else None
+        fast = (_FAST_FIELDS.get(name) or _FAST_ANALYSERS.get((type(field.analyzer), type(fmt)))
+                if isinstance(value, str) else None)
         length = 0
         if fast is not None:
             boost = fmt.field_boost

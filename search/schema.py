@@ -12,7 +12,7 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.columns import VarBytesListColumn
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from .analysis import BigramTokenizer, ChineseTokenizer
+from .analysis import BigramTokenizer, ChineseTokenizer, LabelTokenizer
 from .identifiers import application_number_terms, ipc_subclass, ipc_terms
 from .normalise import CJK_RUN
 
@@ -72,9 +72,10 @@ def make_schema() -> Schema:
         bigrams=TEXT(analyzer=BigramTokenizer(), phrase=True, field_boost=0.5),
         # What a listing is, beside what it says: its technical field, IPC subclass titles, centre
         # and maturity, in Chinese and English. Weighted above the body: 医疗器械 finds the field.
-        labels=TEXT(analyzer=ChineseTokenizer(), phrase=False, stored=True, field_boost=2.0),
-        # English text (the listing's English title and abstract, English labels), stemmed.
-        english=TEXT(analyzer=StemmingAnalyzer(), phrase=False),
+        labels=TEXT(analyzer=LabelTokenizer(), phrase=False, stored=True, field_boost=2.0),
+        # English text (the listing's English title and abstract, English labels), stemmed; weighted like
+        # the title, so that words typed in English match English text above the glossary's Chinese.
+        english=TEXT(analyzer=StemmingAnalyzer(), phrase=False, field_boost=3.0),
         app_numbers=KEYWORD(lowercase=True, scorable=True),
         ipc=KEYWORD(lowercase=True, scorable=True),
         centre=ID(stored=True, sortable=True),

@@ -79,3 +79,13 @@ def test_similar_listings(index):
     assert "steriliser" not in similar and len(similar) <= 5
     assert similar[0] == "stent"  # the other medical device
     assert index.similar("no-such-listing") == []
+
+
+def test_english_text_ranks_above_the_glossarys_chinese(tmp_path):
+    index = index_with(tmp_path, [
+        make_doc("a", "一种冠状动脉支架", "支架结构。"),
+        make_doc("b", "血管支架及其制备方法", "支架。"),
+        make_doc("c", "一种可降解支架", "可降解。", title_en="A bioresorbable coronary stent"),
+    ])
+    assert ids(index, "stent")[0] == "c"
+    assert set(ids(index, "stent")) == {"a", "b", "c"}
