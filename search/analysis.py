@@ -196,3 +196,7 @@ class BigramTokenizer(_NormalisingTokenizer):
 
     def _spans(self, text):
         return bigrams(text)
+
+
+class LabelBigramTokenizer(BigramTokenizer):
+    """The bigrams of a listing's labels (cached by the bulk builder, like :class:`LabelTokenizer`)."""

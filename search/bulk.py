@@ -37,7 +37,7 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from . import whoosh_internals
-from .analysis import BigramTokenizer, ChineseTokenizer, LabelTokenizer, analyse
+from .analysis import BigramTokenizer, ChineseTokenizer, LabelBigramTokenizer, LabelTokenizer, analyse
 from .normalise import CJK_RUN, normalise
 from .schema import Document, document_fields, make_schema
 
@@ -91,6 +91,11 @@ def _label_frequencies(value: str):
     return tuple(_word_frequencies(value))
 
 
+@lru_cache(maxsize=16384)
+def _label_bigram_positions(value: str):
+    return tuple(_bigram_positions(value))
+
+
 _ENGLISH_ANALYSER = make_schema()["english"].analyzer
 
 
@@ -108,6 +113,7 @@ _FAST_ANALYSERS: dict[tuple[type, type], Callable[[str], object]] = {
     (ChineseTokenizer, Frequency): _word_frequencies,
     (LabelTokenizer, Frequency): _label_frequencies,
     (BigramTokenizer, Positions): _bigram_positions,
+    (LabelBigramTokenizer, Positions): _label_bigram_positions,
 }
 _FAST_FIELDS: dict[str, Callable[[str], object]] = {"english": _english_frequencies}
 

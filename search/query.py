@@ -67,13 +67,20 @@ def _text_terms(term: str, boost: float = 1.0) -> wq.Query:
     return wq.Or([wq.Term(name, term, boost=boost) for name in TEXT_FIELDS])
 
 
-def _bigram_phrase(run: str, boost: float = 1.0) -> wq.Query:
+def _bigram_phrase(run: str, boost: float = 1.0, fieldname: str = "bigrams") -> wq.Query:
     grams = run_bigrams(run)
     if len(run) == 1:
         return single_character(run, boost)
     if len(grams) == 1:
-        return wq.Term("bigrams", grams[0], boost=boost)
-    return wq.Phrase("bigrams", grams, boost=boost)
+        return wq.Term(fieldname, grams[0], boost=boost)
+    return wq.Phrase(fieldname, grams, boost=boost)
+
+
+def _phrase_anywhere(run: str) -> wq.Query:
+    """The run as a string in the text or in the labels (医疗器械 as the listing's field)."""
+    if len(run) == 1:
+        return single_character(run)
+    return wq.Or([_bigram_phrase(run), _bigram_phrase(run, fieldname="label_bigrams")])
 
 
 def single_character(ch: str, boost: float = 1.0) -> wq.Query:
@@ -155,7 +162,7 @@ class _Builder:
     def cjk_run(self, run: str) -> None:
         parsed = self.parsed
         tokens = dict.fromkeys(t for t, _, _ in cjk_tokens(run) if t not in STOP_WORDS)
-        self.whole.append(_bigram_phrase(run))
+        self.whole.append(_phrase_anywhere(run))
         parsed.runs.append(run)
         self.anything.extend(_text_terms(t) for t in tokens)
         if len(run) == 1:

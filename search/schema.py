@@ -12,7 +12,7 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.columns import VarBytesListColumn
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from .analysis import BigramTokenizer, ChineseTokenizer, LabelTokenizer
+from .analysis import BigramTokenizer, ChineseTokenizer, LabelBigramTokenizer, LabelTokenizer
 from .identifiers import application_number_terms, ipc_subclass, ipc_terms
 from .normalise import CJK_RUN
 
@@ -73,6 +73,9 @@ def make_schema() -> Schema:
         # What a listing is, beside what it says: its technical field, IPC subclass titles, centre
         # and maturity, in Chinese and English. Weighted above the body: 医疗器械 finds the field.
         labels=TEXT(analyzer=LabelTokenizer(), phrase=False, stored=True, field_boost=2.0),
+        # The labels' bigrams, apart from the text's: a label is a phrase too (tier 0), and labels
+        # repeat across listings, so a rebuild analyses each distinct labels text once.
+        label_bigrams=TEXT(analyzer=LabelBigramTokenizer(), phrase=True, field_boost=0.5),
         # English text (the listing's English title and abstract, English labels), stemmed; weighted like
         # the title, so that words typed in English match English text above the glossary's Chinese.
         english=TEXT(analyzer=StemmingAnalyzer(), phrase=False, field_boost=3.0),
@@ -165,8 +168,9 @@ def document_fields(doc: Document) -> dict[str, object]:
         "version": doc.version,
         "title": doc.title or "",
         "body": doc.body or "",
-        "bigrams": "\n".join([doc.title or "", doc.body or "", *labels]),
+        "bigrams": f"{doc.title or ''}\n{doc.body or ''}",
         "labels": "\n".join(labels),
+        "label_bigrams": "\n".join(labels),
         "english": "\n".join(filter(None, [doc.title_en, doc.body_en, *(v for v in labels if not CJK_RUN.search(v))])),
         "app_numbers": " ".join(dict.fromkeys(numbers)),
         "ipc": " ".join(dict.fromkeys(ipc)),
