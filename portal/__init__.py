@@ -107,6 +107,7 @@ def configure_blueprints(app: Flask) -> None:
     from portal.listings.manage import bp as manage_bp
     from portal.listings.search import bp as search_bp
     from portal.listings.views import bp as listings_bp
+    from portal.main import work  # noqa: F401  (adds the work page to the main blueprint)
     from portal.main.views import bp as main_bp
     from portal.metrics import admin, facts, views  # noqa: F401  (each adds its routes to the metrics blueprint)
     from portal.metrics.api import bp as metrics_api_bp

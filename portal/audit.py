@@ -1,4 +1,9 @@
-"""The one function that writes the audit log."""
+"""The one function that writes the audit log.
+
+Every entry is a structured event: a ``kind`` and its parameters (``data``, the target, the actor),
+rendered at display time in the reader's language by ``portal.history`` (a kind new here needs its
+sentence there: tests/test_chinese_throughout.py checks every kind recorded in the code has one).
+"""
 
 from __future__ import annotations
 
@@ -17,8 +22,11 @@ def record(kind: str, summary: str, *, target: Any = None, data: dict | None = N
            actor: User | None | object = _NO_ACTOR) -> AuditEntry:
     """Append an audit entry to the current transaction (the caller's commit makes it land).
 
-    ``actor`` defaults to the logged-in user; pass ``None`` for system actions (CLI, workers).
-    ``target`` is any model instance with an ``id``; it is flushed first so the id is known.
+    ``kind`` names the event (a key of ``EVENTS``) and ``data`` holds its parameters: codes and ids,
+    never display text, so the entry reads in any language. ``summary`` is a plain English line for
+    people reading the table directly. ``actor`` defaults to the logged-in user; pass ``None`` for
+    system actions (CLI, workers). ``target`` is any model instance with an ``id``; it is flushed
+    first so the id is known.
     """
     if actor is _NO_ACTOR:
         actor = current_user if has_request_context() and current_user.is_authenticated else None

@@ -109,8 +109,18 @@ def users_set_password(email, password):
 
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when any account exists.")
-def demo_command(if_empty):
+@click.option("--accounts", is_flag=True,
+              help="Load nothing: list the demo accounts with their role and organisation, and give each a new "
+                   "random password, printed once (their sessions end).")
+def demo_command(if_empty, accounts):
     """Create a believable demo world (fictional hospitals, marked as examples). Safe to run twice."""
+    if accounts:
+        from portal.demo.accounts import reset_demo_passwords
+
+        click.echo("demo accounts, with new passwords (shown once; the earlier ones no longer work):")
+        if not reset_demo_passwords(echo=click.echo):
+            raise click.ClickException("no demo accounts: load them first with `flask --app portal demo`")
+        return
     from portal.demo import load_demo
 
     load_demo(if_empty=if_empty, echo=click.echo)

@@ -6,11 +6,11 @@ later and never blocks or undoes the request."""
 from __future__ import annotations
 
 from flask import Flask, current_app, g, has_request_context, url_for
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from portal.extensions import db
-from portal.models import Notification, OutgoingMail, User
+from portal.models import Deal, Listing, Notification, Organisation, OutgoingMail, User
 
 TEXTS = {
     "request.new": _l("New licence request on “%(listing)s” from %(company)s."),
@@ -31,14 +31,48 @@ TEXTS = {
 }
 
 
+# Parameters that name an organisation: stored as its code (older rows: its Chinese name) and shown by
+# its name in the reader's language.
+ORGANISATION_PARAMS = ("company", "centre", "exchange")
+
+
 def render(kind: str, params: dict) -> str:
-    """The notification's text in the current language."""
-    from portal.labels import REQUEST_STATUS_LABELS
+    """The notification's text in the current language: codes (a status, a mode) as their labels,
+    organisations by their name in this language, a listing (``listing_id``) by its title in it and a
+    deal (``deal_id``) by its number and licensee; what cannot be looked up as it was stored."""
+    from portal.labels import REQUEST_MODE_LABELS, REQUEST_STATUS_LABELS
 
     values = dict(params)
     if "status" in values:
         values["status"] = str(REQUEST_STATUS_LABELS.get(values["status"], values["status"]))
+    if "mode" in values:
+        values["mode"] = str(REQUEST_MODE_LABELS.get(values["mode"], values["mode"]))
+    locale = str(get_locale() or "")
+    for name in ORGANISATION_PARAMS:
+        if isinstance(values.get(name), str):
+            org = _organisation(values[name])
+            values[name] = org.display_name(locale) if org is not None else values[name]
+    listing = _record(Listing, values.get("listing_id"))
+    if listing is not None:
+        title = (listing.title_en or "").strip() if locale.startswith("en") else ""
+        values["item" if "item" in values else "listing"] = title or listing.title
+    deal = _record(Deal, values.get("deal_id"))
+    if deal is not None:
+        values["item"] = f"#{deal.id} {deal.licensee.display_name(locale)}"
     return str(TEXTS[kind]) % values  # lazy: evaluated in the current (or forced) locale
+
+
+def _organisation(ref: str) -> Organisation | None:
+    """An organisation by code or Chinese name, looked up once per request (or command)."""
+    cache = g.setdefault("notification_orgs", {})
+    if ref not in cache:
+        cache[ref] = db.session.scalar(db.select(Organisation).where(Organisation.code == ref)) or \
+            db.session.scalar(db.select(Organisation).where(Organisation.name_zh == ref).limit(1))
+    return cache[ref]
+
+
+def _record(model, ident):
+    return db.session.get(model, ident) if isinstance(ident, int) else None
 
 
 def notify(users: list[User], kind: str, params: dict, endpoint: str, **url_values) -> None:

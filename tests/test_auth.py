@@ -208,7 +208,7 @@ def test_next_parameter_only_to_local_paths(client, sme_user, target):
     response = client.post(f"/login?next={target}",
                            data={"email": sme_user.email, "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 302
-    assert response.headers["Location"] == "/account"
+    assert response.headers["Location"] == "/work"  # the work page, where login lands
 
 
 def test_next_parameter_followed_when_local(client, sme_user):

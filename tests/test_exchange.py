@@ -217,7 +217,7 @@ def test_operator_moves_it_through_its_steps_and_the_centre_sees_each(app, clien
     assert block[:block.index("</ol>")].count("<li>") == 4  # forwarded, received, announced, concluded
     history = page[page.index('id="deal-history"'):]
     history = history[:history.index("</ul>")]  # the deal's own history has each step too
-    assert "→ received" in history and "→ announced" in history and "→ concluded" in history
+    assert "→ 交易机构已受理" in history and "→ 公示中" in history and "→ 已进场成交" in history
     notes = client.get("/notifications").get_data(as_text=True)
     assert "上海技术交易所" in notes and f'href="/deals/{deal.id}"' in notes
 

@@ -125,8 +125,9 @@ def test_the_deal_page_history_shows_how_the_deal_was_made(client, auth, app, op
         entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.kind == "deal.recorded"))
         assert (entry.target_type, entry.target_id, entry.actor_id) == ("deals", deal.id, sme_user.id)
         assert entry.data["mode"] == "open" and entry.data["acceptance"] is not None
-        deal_id, summary = deal.id, entry.summary
+        deal_id, company = deal.id, deal.licensee.name_zh
     auth.logout()
     auth.login(centre_staff.email)
     page = client.get(f"/deals/{deal_id}").get_data(as_text=True)
-    assert summary in page.split('id="deal-history"')[1]
+    history = page.split('id="deal-history"')[1].split("</ul>")[0]
+    assert "开放许可" in history and company in history

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal.forms import choices
 from portal.labels import ORG_KIND_LABELS, ROLE_LABELS
@@ -36,3 +36,23 @@ class ClaimDecisionForm(FlaskForm):
                                "the claimant's figures"))
     note = TextAreaField(_l("Note to the claimant (required when declining)"),
                          validators=[Optional(), Length(max=2000)])
+
+
+_DATE_MESSAGE = _l("Write the date as YYYY-MM-DD, for example 2025-03-31.")
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit log's filters, read from the query string (a GET form: nothing changes, no CSRF token).
+    The view fills ``kind``'s choices with the kinds in use."""
+
+    class Meta:
+        csrf = False
+
+    person = StringField(_l("Person (e-mail contains)"), validators=[Optional()])
+    kind = SelectField(_l("Action"), validators=[Optional()], validate_choice=False)
+    date_from = DateField(_l("From (date)"), validators=[Optional()], invalid_value_message=_DATE_MESSAGE)
+    date_to = DateField(_l("To (date)"), validators=[Optional()], invalid_value_message=_DATE_MESSAGE)
+
+    def validate_date_to(self, field) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date is before the start date."))

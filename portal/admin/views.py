@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
-from portal.admin.forms import OrganisationForm, RoleForm, UserForm
+from portal.admin.forms import AuditFilterForm, OrganisationForm, RoleForm, UserForm
 from portal.admin.operations import create_organisation
 from portal.auth import operations as accounts
 from portal.extensions import db
 from portal.forms import EmptyForm, choices
+from portal.history import describe_all, kind_label, target_label
 from portal.indexing import registry
 from portal.models import AuditEntry, Organisation, User
 from portal.permissions import require
+from portal.timefmt import SHANGHAI
 from portal.transaction import perform
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -29,9 +33,14 @@ def _org_choices():
 @bp.get("/")
 @require("admin")
 def index():
-    """Accounts at a glance, and the search indexes following the change log."""
-    users = db.session.scalars(db.select(User).order_by(User.created_at.desc())).all()
-    return render_template("admin/index.html", users=users, role_form=RoleForm(), indexes=registry.statuses())
+    """Accounts, newest first, found by e-mail, role, organisation and status; and the search indexes
+    following the change log."""
+    from portal.admin.account_search import AccountFilters, accounts_query
+
+    filters = AccountFilters.from_args(request.args)
+    users = db.paginate(accounts_query(filters), per_page=50, error_out=False)
+    return render_template("admin/index.html", users=users, filters=filters, role_form=RoleForm(),
+                           indexes=registry.statuses())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -127,6 +136,31 @@ def orgs():
 @bp.get("/audit")
 @require("admin")
 def audit_log():
-    """The most recent audit entries."""
-    entries = db.paginate(db.select(AuditEntry).order_by(AuditEntry.id.desc()), per_page=50)
-    return render_template("admin/audit.html", entries=entries)
+    """The audit log, newest first, each entry told in the reader's language; filtered by person (an
+    e-mail address containing the text: who acted, or whose account it concerns), action and dates
+    (Shanghai calendar days, both ends included). The filters stay on every page."""
+    form = AuditFilterForm(formdata=request.args)
+    kinds = db.session.scalars(db.select(AuditEntry.kind).distinct()).all()
+    form.kind.choices = choices([("", _("All")), *sorted(((k, kind_label(k)) for k in kinds), key=lambda c: c[1])])
+    query = db.select(AuditEntry).options(selectinload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
+    valid = form.validate()
+    person = (form.person.data or "").strip()[:254]
+    if person:
+        pattern = "%" + person.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        people = db.select(User.id).where(User.email.ilike(pattern, escape="\\"))
+        query = query.where(db.or_(AuditEntry.actor_id.in_(people),
+                                   db.and_(AuditEntry.target_type == "users", AuditEntry.target_id.in_(people))))
+    if form.kind.data:
+        query = query.where(AuditEntry.kind == form.kind.data)
+    if valid and form.date_from.data:
+        query = query.where(AuditEntry.created_at >= _shanghai_midnight(form.date_from.data))
+    if valid and form.date_to.data:
+        query = query.where(AuditEntry.created_at < _shanghai_midnight(form.date_to.data + timedelta(days=1)))
+    entries = db.paginate(query, per_page=50, error_out=False)
+    args = {k: v for k, v in request.args.items() if k in ("person", "kind", "date_from", "date_to") and v}
+    return render_template("admin/audit.html", entries=entries, rows=describe_all(entries.items), form=form,
+                           args=args, kind_label=kind_label, target_label=target_label), (200 if valid else 400)
+
+
+def _shanghai_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=SHANGHAI)

@@ -82,7 +82,7 @@ def finish_registration(token: str, action: str):
     sessions.start(user)
     flash(_("Your company is registered. Size class: %(cls)s.", cls=SIZE_CLASS_LABELS[user.organisation.size_class]),
           "success")
-    return redirect(url_for("auth.account"))
+    return redirect(url_for("main.work"))
 
 
 @bp.post("/register/confirm/<token>/claim")

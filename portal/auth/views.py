@@ -46,7 +46,7 @@ def login():
         if user is not None:
             sessions.start(user)
             flash(_("Welcome back."), "success")
-            return redirect(safe_next(request.args.get("next")) or url_for("auth.account"))
+            return redirect(safe_next(request.args.get("next")) or url_for("main.work"))
         flash(_("Wrong e-mail or password."), "danger")
         status = 401
     return render_template("auth/login.html", form=form), status

@@ -182,7 +182,7 @@ def record_deal(centre: Organisation, data: DealData, actor: User | None) -> Dea
     db.session.flush()
     audit.record("deal.recorded", f"{deal.mode} deal with {data.licensee.name_zh}", target=deal, actor=actor,
                  data={"mode": deal.mode, "amount": str(deal.contract_amount_yuan),
-                       "size_class": deal.licensee_size_class})
+                       "size_class": deal.licensee_size_class, "licensee": data.licensee.code})
     return deal
 
 
@@ -226,7 +226,7 @@ def register_assignment(deal: Deal, registered_on: date, actor: User | None) -> 
         raise OperationError(_("The registration date is before the effective date."), field="registration_date")
     deal.registration_date = registered_on
     audit.record("deal.registered", f"assignment {deal.id} registered on {registered_on}", target=deal,
-                 actor=actor)
+                 actor=actor, data={"registered_on": registered_on.isoformat()})
 
 
 def recordal_watchlist(centre_id: int, today: date, within_days: int = 30) -> tuple[list[Deal], list[Deal]]:
@@ -254,7 +254,7 @@ def send_recordal_reminders(today: date, within_days: int = 14) -> int:
     for deal in rows:
         staff = db.session.scalars(db.select(User).where(User.organisation_id == deal.licensor_id,
                                                          User.role.in_(("centre_staff", "centre_admin")))).all()
-        params = {"company": deal.licensee.name_zh, "due": deal.recordal_due.isoformat()}
+        params = {"company": deal.licensee.code, "due": deal.recordal_due.isoformat()}
         notify(list(staff), "deal.recordal_due", params, "deals.detail", deal_id=deal.id)
         deal.recordal_reminded_on = today
     return len(rows)

@@ -6,19 +6,23 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal.deals import list_filters
 from portal.deals import operations as ops
 from portal.deals.forms import DealForm, PaymentForm, RegistrationForm, recordal_form
 from portal.errors import OperationError
 from portal.events.operations import deal_event_choices, event_label
 from portal.extensions import db
 from portal.forms import choices
+from portal.history import describe_all
 from portal.inputs import id_arg
 from portal.labels import LISTING_STATUS_LABELS
 from portal.models import AuditEntry, Deal, Event, LicenceRequest, Listing, Organisation, Patent
 from portal.permissions import require
+from portal.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, csv_bytes, download
 from portal.transaction import once, perform
 
 bp = Blueprint("deals", __name__, url_prefix="/deals")
@@ -44,11 +48,26 @@ def own_deal(deal_id: int) -> Deal:
 @bp.get("/")
 @require("record_deals")
 def index():
-    """The centre's deals, newest first."""
-    deals = db.paginate(db.select(Deal).where(Deal.licensor_id == current_user.organisation_id)
-                        .order_by(Deal.effective_date.desc(), Deal.id.desc()), per_page=50, error_out=False)
-    overdue, soon = ops.recordal_watchlist(current_user.organisation_id, date.today())
-    return render_template("deals/index.html", page=deals, overdue=overdue, soon=soon)
+    """The centre's deals, newest first; filtered by state, mode, recordal, year and the other party."""
+    centre_id, today = current_user.organisation_id, date.today()
+    filters = list_filters.DealFilters.from_args(request.args)
+    deals = db.paginate(list_filters.deals_query(centre_id, filters, today), per_page=50, error_out=False)
+    overdue, soon = ops.recordal_watchlist(centre_id, today)
+    return render_template("deals/index.html", page=deals, overdue=overdue, soon=soon, filters=filters,
+                           years=list_filters.deal_years(centre_id, filters.year),
+                           states=list_filters.DEAL_STATE_LABELS)
+
+
+@bp.get("/export.<any(csv, xlsx):fmt>")
+@require("record_deals")
+def export(fmt: str):
+    """The deals the list shows with the same filters, every page of them, as CSV or XLSX."""
+    filters = list_filters.DealFilters.from_args(request.args)
+    rows = list_filters.export_rows(current_user.organisation_id, filters, date.today())
+    name = f"deals-{current_user.organisation.code}-{date.today().isoformat()}.{fmt}"
+    if fmt == "csv":
+        return download(csv_bytes(rows, list_filters.EXPORT_HEADINGS), CSV_MIMETYPE, name)
+    return download(list_filters.export_xlsx(rows), XLSX_MIMETYPE, name)
 
 
 @bp.get("/recordal")
@@ -78,7 +97,9 @@ def new():
     form = DealForm()
     enterprises = db.session.scalars(db.select(Organisation).where(Organisation.kind == "enterprise")
                                      .order_by(Organisation.name_zh)).all()
-    form.licensee.choices = choices((o.code, f"{o.name_zh} ({o.credit_code or o.code})") for o in enterprises)
+    locale = str(get_locale())
+    form.licensee.choices = choices((o.code, f"{o.display_name(locale)} ({o.credit_code or o.code})")
+                                    for o in enterprises)
     form.patents.choices = choices(db.session.execute(
         db.select(Patent.id, Patent.application_number).where(Patent.centre_id == current_user.organisation_id)
         .order_by(Patent.id.desc()).limit(1000)).all())
@@ -139,7 +160,7 @@ def _render_detail(deal: Deal, recordal=None, code: int = 200):
                                  .order_by(AuditEntry.id)).all()
     listing = db.session.get(Listing, deal.listing_id) if deal.listing_id is not None else None
     event = db.session.get(Event, deal.event_id) if deal.event_id is not None else None
-    return render_template("deals/detail.html", deal=deal, history=history, payment_form=PaymentForm(),
+    return render_template("deals/detail.html", deal=deal, history=describe_all(history), payment_form=PaymentForm(),
                            recordal_form=recordal or recordal_form(deal), registration_form=RegistrationForm(),
                            manage=deal.licensor_id == current_user.organisation_id, listing=listing,
                            event=event, event_label=event_label), code

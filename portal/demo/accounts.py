@@ -112,3 +112,22 @@ def load_accounts(*, if_empty: bool = False, echo: Callable[[str], None] = print
         echo(f"{role:<18} {email:<34} password: {password}")
     db.session.commit()
     return True
+
+
+def reset_demo_passwords(echo: Callable[[str], None] = print) -> int:
+    """Give every demo account a new random password and print it with the account's role and
+    organisation (`flask demo --accounts`): the passwords shown when the demo was loaded cannot be
+    shown again, so they are replaced. Each account's sessions end; the audit log records it."""
+    from portal.auth.operations import set_password
+
+    order = {email: n for n, (email, _role, _org) in enumerate(ACCOUNTS)}
+    users = sorted(db.session.scalars(db.select(User).where(User.email.in_(order))), key=lambda u: order[u.email])
+    for user in users:
+        password = secrets.token_urlsafe(12)
+        set_password(user, password, actor=None)
+        org = user.organisation
+        inactive = "  (deactivated)" if not user.active else ""
+        echo(f"{user.role:<18} {user.email:<34} password: {password}\n"
+             f"{'':<18} {org.code} · {org.name_zh}{inactive}")
+    db.session.commit()
+    return len(users)

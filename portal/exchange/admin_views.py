@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,7 +20,8 @@ bp = Blueprint("exchange_admin", __name__, url_prefix="/admin/exchange-tokens")
 
 def _token_form(**kwargs) -> TokenForm:
     form = TokenForm(**kwargs)
-    form.exchange.choices = choices((o.code, f"{o.name_zh} ({o.code})") for o in ops.exchanges())
+    locale = str(get_locale())
+    form.exchange.choices = choices((o.code, o.display_name(locale)) for o in ops.exchanges())
     return form
 
 

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, text
 
@@ -59,6 +60,12 @@ def subject_label(forward: ExchangeForward) -> str:
     return forward.listing.title if forward.listing is not None else f"#{forward.id}"
 
 
+def _subject_ids(forward: ExchangeForward) -> dict:
+    """A notification's pointer to what was forwarded, so it reads in each reader's language."""
+    return {"deal_id": forward.deal.id} if forward.deal is not None else \
+        {"listing_id": forward.listing.id} if forward.listing is not None else {}
+
+
 # --- forwarding -------------------------------------------------------------------------------
 
 def _lock_changes() -> None:
@@ -88,7 +95,8 @@ def _check_forward(exchange: Organisation | None, existing_query, note: str | No
                                                       ExchangeForward.status != "returned").limit(1))
     if existing is not None:
         raise OperationError(_("This has already been forwarded to %(exchange)s (%(status)s). It can be forwarded "
-                               "there again only after the exchange returns it.", exchange=exchange.name_zh,
+                               "there again only after the exchange returns it.",
+                               exchange=exchange.display_name(str(get_locale())),
                                status=FORWARD_STATUS_LABELS[existing.status]), field="exchange")
 
 
@@ -145,8 +153,8 @@ def _create(exchange: Organisation, centre_id: int, actor: User | None, note: st
     operators = db.session.scalars(db.select(User).where(User.organisation_id == exchange.id,
                                                          User.role == "exchange_operator")).all()
     centre = db.session.get(Organisation, centre_id)
-    notify(list(operators), "exchange.forwarded", {"centre": centre.name_zh, "item": subject_label(forward)},
-           "exchange.detail", forward_id=forward.id)
+    notify(list(operators), "exchange.forwarded", {"centre": centre.code, "item": subject_label(forward),
+                                                   **_subject_ids(forward)}, "exchange.detail", forward_id=forward.id)
     return forward
 
 
@@ -190,7 +198,8 @@ def change_status(forward: ExchangeForward, status: str | None, *, actor: User |
 
     staff = db.session.scalars(db.select(User).where(User.organisation_id == forward.centre_id,
                                                      User.role.in_(CENTRE_ROLES))).all()
-    params = {"exchange": forward.exchange.name_zh, "item": subject_label(forward), "reason": reason}
+    params = {"exchange": forward.exchange.code, "item": subject_label(forward), "reason": reason,
+              **_subject_ids(forward)}
     if forward.deal is not None:
         notify(list(staff), f"exchange.{status}", params, "deals.detail", deal_id=forward.deal.id)
     else:
@@ -229,7 +238,7 @@ def create_token(exchange: Organisation | None, name: str, actor: User | None) -
     db.session.add(token)
     db.session.flush()
     audit.record("exchange.token_created", f"API token {token.id} “{name}” for {exchange.code}", target=token,
-                 actor=actor, data={"token": token.id, "exchange": exchange.code})
+                 actor=actor, data={"token": token.id, "exchange": exchange.code, "name": name})
     return token, plain
 
 
@@ -254,7 +263,8 @@ def token_for(plain: str | None) -> ExchangeToken | None:
 def record_token_use(token: ExchangeToken, method: str, path: str) -> None:
     token.last_used_at = utcnow()
     audit.record("exchange.token_used", f"API token {token.id} of {token.exchange.code}: {method} {path}"[:500],
-                 target=token, actor=None, data={"token": token.id, "method": method, "path": path[:200]})
+                 target=token, actor=None, data={"token": token.id, "exchange": token.exchange.code, "method": method,
+                                                 "path": path[:200]})
 
 
 # --- the API's change feed --------------------------------------------------------------------

@@ -1,18 +1,22 @@
 """Listing filters, shared by the HTML list, the API, the search page and the feeds.
 
 Query parameters mean the same everywhere: centre, field, kind, mode, open, ipc, page, per_page.
+The list of listings also takes ``sort`` (``LISTING_SORTS``; the search page has its own sorts).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import exists, nulls_last, select
 from sqlalchemy.orm import selectinload
 
+from portal.extensions import db
 from portal.models import (
     FIELDS,
     MODES,
@@ -23,9 +27,12 @@ from portal.models import (
     PatentIPC,
     listing_patents,
 )
-from portal.rules import PATENT_KINDS
+from portal.rules import PATENT_KINDS, RuleError, patent_expiry
 
 MAX_PER_PAGE = 100
+# newest published first; the earliest patent expiry first; the indicative price, low or high first
+# (a negotiable price, which has no amount, last either way)
+LISTING_SORTS = ("newest", "expiry", "price_low", "price_high")
 
 
 @dataclass
@@ -125,7 +132,71 @@ def with_details(query):
     )
 
 
-def published_listings(f: ListingFilters):
-    """Published listings matching ``f``, newest first."""
-    query = select(Listing).where(Listing.status == "published")
-    return with_details(apply_filters(query, f)).order_by(Listing.published_at.desc(), Listing.id.desc())
+def listing_sort(args, errors: list[str]) -> str:
+    """The ``sort`` argument of the list of listings; an unknown one is reported in ``errors``."""
+    value = (args.get("sort") or "").strip()
+    if value and value not in LISTING_SORTS:
+        errors.append(_("Unknown value for %(name)s: %(value)s.", name="sort", value=value[:40]))
+    return value if value in LISTING_SORTS else "newest"
+
+
+def published_listings(f: ListingFilters, sort: str = "newest"):
+    """Published listings matching ``f``, newest first, or by price (``price_low``, ``price_high``).
+
+    The expiry is not a column (it depends on the patent's kind and term): ``paginate_listings``
+    orders by it."""
+    query = with_details(apply_filters(select(Listing).where(Listing.status == "published"), f))
+    newest = (Listing.published_at.desc(), Listing.id.desc())
+    if sort == "price_low":
+        return query.order_by(nulls_last(Listing.price_yuan.asc()), *newest)
+    if sort == "price_high":
+        return query.order_by(nulls_last(Listing.price_yuan.desc()), *newest)
+    return query.order_by(*newest)
+
+
+def expiry_order(f: ListingFilters) -> list[int]:
+    """Ids of the published listings matching ``f``, the one whose first patent expires soonest first
+    (ties: newest first; a listing without a patent last). Computed with the patent term rules."""
+    chosen = apply_filters(select(Listing.id, Listing.published_at).where(Listing.status == "published"), f)
+    chosen = chosen.subquery()
+    rows = db.session.execute(
+        select(chosen.c.id, chosen.c.published_at, Patent.application_number, Patent.filing_date,
+               Patent.extension_days)
+        .select_from(chosen)
+        .outerjoin(listing_patents, listing_patents.c.listing_id == chosen.c.id)
+        .outerjoin(Patent, Patent.id == listing_patents.c.patent_id))
+    never = date.max
+    first: dict[int, tuple[date, float]] = {}
+    for listing_id, published_at, number, filed, extension in rows:
+        expiry = never
+        if number is not None:
+            try:
+                expiry = patent_expiry(number, filed, extension or 0)
+            except (RuleError, ValueError, TypeError):
+                expiry = never  # a record the rules refuse sorts last rather than failing the page
+        newest = -(published_at.timestamp() if published_at else 0.0)
+        known = first.get(listing_id)
+        if known is None or expiry < known[0]:
+            first[listing_id] = (expiry, newest)
+    return sorted(first, key=lambda i: (*first[i], -i))
+
+
+class _IdPagination(Pagination):
+    """A page of listings given all their ids in order (``ids``)."""
+
+    def _query_items(self) -> list[Listing]:
+        ids = self._query_args["ids"][self._query_offset:self._query_offset + self.per_page]
+        rows = {row.id: row for row in db.session.scalars(with_details(select(Listing).where(Listing.id.in_(ids))))}
+        return [rows[i] for i in ids if i in rows]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["ids"])
+
+
+def paginate_listings(f: ListingFilters, sort: str = "newest") -> Pagination:
+    """The page ``f`` asks for of the published listings matching it, in the order ``sort`` names."""
+    if sort == "expiry":
+        return _IdPagination(page=f.page, per_page=f.per_page, max_per_page=MAX_PER_PAGE, error_out=False,
+                             ids=expiry_order(f))
+    return db.paginate(published_listings(f, sort), page=f.page, per_page=f.per_page, max_per_page=MAX_PER_PAGE,
+                       error_out=False)

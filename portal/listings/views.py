@@ -9,7 +9,14 @@ from flask_login import current_user
 
 from portal.extensions import db
 from portal.listings.access import can_manage_listing
-from portal.listings.queries import ListingFilters, published_listings, with_details
+from portal.listings.queries import (
+    LISTING_SORTS,
+    ListingFilters,
+    listing_sort,
+    paginate_listings,
+    published_listings,
+    with_details,
+)
 from portal.models import Listing, Organisation
 
 bp = Blueprint("listings", __name__)
@@ -18,13 +25,15 @@ log = logging.getLogger(__name__)
 
 @bp.get("/listings")
 def index():
-    """Published listings, newest first, with the shared filters."""
+    """Published listings with the shared filters, newest first or sorted by ``sort``: the patent
+    expiring soonest, or the indicative price."""
     filters = ListingFilters.from_args(request.args)
-    page = db.paginate(published_listings(filters), page=filters.page, per_page=filters.per_page,
-                       error_out=False)
+    sort = listing_sort(request.args, filters.errors)
+    page = paginate_listings(filters, sort)
     centres = db.session.scalars(db.select(Organisation).where(Organisation.kind == "centre")
                                  .order_by(Organisation.name_zh)).all()
-    return render_template("listings/index.html", page=page, filters=filters, centres=centres)
+    return render_template("listings/index.html", page=page, filters=filters, centres=centres, sort=sort,
+                           sorts=LISTING_SORTS)
 
 
 @bp.get("/listings/<int:listing_id>")

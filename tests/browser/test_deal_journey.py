@@ -31,7 +31,7 @@ def log_in(page, email: str) -> None:
     page.locator("#email").fill(email)
     page.locator("#password").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile(r"/account$"))
+    expect(page).to_have_url(re.compile(r"/work$"))
 
 
 def log_out(page) -> None:
@@ -180,7 +180,7 @@ def test_event_request_deal_exchange_and_recordal(page, app, listing, organiser,
     expect(page.locator("#recordal-form")).to_have_count(0)  # the recordal is complete
     # the history: recorded, forwarded, the exchange's two steps, the two recordal steps
     expect(page.locator("#deal-history li")).to_have_count(6)
-    expect(page.locator("#deal-history")).to_contain_text("recordal filed → recorded")
+    expect(page.locator("#deal-history")).to_contain_text("已提交备案 → 已备案")
     page.screenshot(path=str(artifacts / "deal_journey.png"), full_page=True)
     assert (artifacts / "deal_journey.png").stat().st_size > 10_000
 

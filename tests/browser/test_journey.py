@@ -46,7 +46,7 @@ def test_register_log_out_log_in_and_switch_to_english(page, app, artifacts):
     page.goto(mailed_link(app, EMAIL))
     page.locator("main").get_by_role("button", name="注册企业").click()
 
-    expect(page).to_have_url(re.compile(r"/account$"))
+    expect(page).to_have_url(re.compile(r"/work$"))  # registration lands on the work page
     expect(page.locator("#size-class")).to_contain_text("小型企业")
     expect(page.get_by_role("alert")).to_contain_text("小型企业")
     expect(nav).to_contain_text(EMAIL)
@@ -64,7 +64,8 @@ def test_register_log_out_log_in_and_switch_to_english(page, app, artifacts):
     page.locator("#email").fill(EMAIL)
     page.locator("#password").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile(r"/account$"))
+    expect(page).to_have_url(re.compile(r"/work$"))  # login lands on the work page
+    page.goto("/account")
     expect(page.get_by_role("heading", name="我的账号")).to_be_visible()
 
     nav.get_by_role("button", name="English").click()

@@ -31,7 +31,7 @@ def log_in(page, email: str) -> None:
     page.locator("#email").fill(email)
     page.locator("#password").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile(r"/account$"))
+    expect(page).to_have_url(re.compile(r"/work$"))
 
 
 def log_out(page) -> None:
