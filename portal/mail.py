@@ -39,7 +39,6 @@ import logging
 import os
 import smtplib
 import socket
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.header import Header
@@ -52,6 +51,7 @@ from sqlalchemy import select, update
 
 from portal.extensions import db
 from portal.models import OutgoingMail
+from portal.worker import BackgroundThread
 
 log = logging.getLogger(__name__)
 
@@ -235,69 +235,16 @@ def send_pending(limit: int = 100) -> int:
 
 # ---------------------------------------------------------------- the background sender
 
-class BackgroundSender:
-    """One daemon thread per process that drains the queue when nudged and every ``poll`` seconds."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self._wake = threading.Event()
-        self._stopping = threading.Event()
-        self._lock = threading.Lock()
-        self._passes = threading.Condition()
-        self._started = self._done = 0
-        self._thread: threading.Thread | None = None
-        self._pid: int | None = None
-
-    def nudge(self) -> None:
-        """Wake the sender, starting it in this process if it is not running (e.g. after a fork)."""
-        with self._lock:
-            if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
-                self._stopping.clear()
-                self._pid = os.getpid()
-                self._thread = threading.Thread(target=self._run, name="portal-mail-sender", daemon=True)
-                self._thread.start()
-        self._wake.set()
-
-    def drain(self, timeout: float = 10.0) -> bool:
-        """Nudge, and wait until a pass that began after this call has finished (tests, shutdown)."""
-        with self._passes:
-            target = self._started + 1
-        self.nudge()
-        with self._passes:
-            return self._passes.wait_for(lambda: self._done >= target, timeout)
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stopping.set()
-        self._wake.set()
-        thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self._stopping.is_set():
-            self._wake.clear()
-            with self._passes:
-                self._started += 1
-            try:
-                with self.app.app_context():
-                    send_pending()
-            except Exception:  # the queue keeps the mail; the next pass retries
-                log.exception("sending queued mail failed")
-            finally:
-                with self._passes:
-                    self._done += 1
-                    self._passes.notify_all()
-            self._wake.wait(self.app.config.get("MAIL_POLL_SECONDS", 30))
-
-
-def sender(app: Flask | None = None) -> BackgroundSender:
+def sender(app: Flask | None = None) -> BackgroundThread:
     app = app or current_app._get_current_object()
     return app.extensions["mail_sender"]
 
 
 def configure(app: Flask) -> None:
     """Hand the mail a request queued to the background sender once the request is over."""
-    app.extensions["mail_sender"] = BackgroundSender(app)
+    app.extensions["mail_sender"] = BackgroundThread(app, send_pending, "portal-mail-sender",
+                                                     lambda: app.config.get("MAIL_POLL_SECONDS", 30),
+                                                     "sending queued mail failed")
 
     @app.after_request
     def wake_sender(response):

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from flask import has_app_context
+from flask import Flask, has_app_context
 
 from portal.extensions import db
 
@@ -112,3 +114,61 @@ def _report(on_error, error: tuple[str, datetime] | None) -> tuple[str, datetime
         _reset_session()
         return error
     return None
+
+
+class BackgroundThread:
+    """One daemon thread per process that runs ``work`` (in an app context) when nudged and every
+    ``poll()`` seconds: the mail queue's sender and the import queue's runner. A failed pass is
+    logged; the queue keeps its rows and the next pass retries."""
+
+    def __init__(self, app: Flask, work: Callable[[], object], name: str, poll: Callable[[], float],
+                 failure: str) -> None:
+        self.app, self.work, self.name, self.poll, self.failure = app, work, name, poll, failure
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._passes = threading.Condition()
+        self._started = self._done = 0
+        self._thread: threading.Thread | None = None
+        self._pid: int | None = None
+
+    def nudge(self) -> None:
+        """Wake the thread, starting it in this process if it is not running (e.g. after a fork)."""
+        with self._lock:
+            if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
+                self._stopping.clear()
+                self._pid = os.getpid()
+                self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def drain(self, timeout: float = 10.0) -> bool:
+        """Nudge, and wait until a pass that began after this call has finished (tests, shutdown)."""
+        with self._passes:
+            target = self._started + 1
+        self.nudge()
+        with self._passes:
+            return self._passes.wait_for(lambda: self._done >= target, timeout)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        self._wake.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            self._wake.clear()
+            with self._passes:
+                self._started += 1
+            try:
+                with self.app.app_context():
+                    self.work()
+            except Exception:  # the queue keeps its rows; the next pass retries
+                log.exception(self.failure)
+            finally:
+                with self._passes:
+                    self._done += 1
+                    self._passes.notify_all()
+            self._wake.wait(self.poll())
