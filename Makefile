@@ -1,6 +1,8 @@
 # Two-command quick start: `make run` serves the portal, `make test` runs every check.
 PYTHON ?= python3
 PORT ?= 5000
+# pytest-xdist workers for `make test`: one per core (`make test TEST_WORKERS=0` runs in one process).
+TEST_WORKERS ?= auto
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app portal
@@ -55,7 +57,7 @@ browser-deps:
 
 test: setup-dev browser-deps
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -36,6 +36,9 @@ settings.register_profile("portal", deadline=None, derandomize=True, print_blob=
 settings.load_profile("portal")
 
 PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
+# Under pytest-xdist (`make test` runs one worker per core), each worker has a database of its own,
+# made beside the given one ("<name>_gw0", …) and dropped when the worker's session ends.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 PASSWORD = "violet-harbour-lantern"
 # Whether the PostgreSQL schema is built. Kept in one object shared by every import of this file:
 # pytest imports it as ``conftest`` and test modules as ``tests.conftest``, two module objects.
@@ -56,6 +59,42 @@ def pytest_collection_modifyitems(config, items) -> None:
         config.hook.pytest_deselected(items=free)
         left_out = set(free)
         items[:] = [item for item in items if item not in left_out]
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """Make (afresh) the worker's own database beside ``url`` and return its URL."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = base.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_worker_database(url: str) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    own = make_url(url)
+    admin = own.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)')
+
+
+if PG_URL and XDIST_WORKER:
+    # Once per process: this file is imported twice (as ``conftest`` and as ``tests.conftest``).
+    _OWN = sys.modules.setdefault("_portal_test_database", types.SimpleNamespace(url=None))
+    _OWN.url = _OWN.url or _worker_database(PG_URL, XDIST_WORKER)
+    PG_URL = _OWN.url
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    if PG_URL and XDIST_WORKER:
+        _drop_worker_database(PG_URL)
 
 
 def reset_schema_flag() -> None:

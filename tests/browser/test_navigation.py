@@ -1,6 +1,7 @@
 """Issue 16, navigation at laptop widths: every role's main links and the unread-notification badge
-are in the bar (not behind the collapsed menu) at 1280 and 1366 px, in Chinese and in English; the
-secondary links are under "More"; on a 390 px phone the bar (brand and menu button) fits the screen.
+are in the bar (not behind the collapsed menu) at 1200, 1280 and 1366 px, in Chinese (and in English
+for the roles with the most links); the secondary links are under "More"; on a 390 px phone the bar
+(brand and menu button) fits the screen.
 
 Links are found by id (#nav-…): their labels are translated, and the translations of the labels this
 issue adds may not be in the catalogue yet."""
@@ -91,8 +92,11 @@ def assert_one_line_bar(page, width: int) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
-@pytest.mark.parametrize("lang", ["zh_CN", "en"])
-@pytest.mark.parametrize("role_user", list(MAIN_LINKS), indirect=True)
+# Every role in Chinese; in English (longer labels) the two roles with the most links in the bar.
+CASES = [(role, "zh_CN") for role in MAIN_LINKS] + [("centre_admin", "en"), ("site_admin", "en")]
+
+
+@pytest.mark.parametrize(("role_user", "lang"), CASES, indirect=["role_user"])
 def test_role_links_and_badge_visible_at_laptop_widths(page, app, live_server, role_user, lang):
     give_unread_notifications(app, role_user)
     if lang == "en":
