@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from flask import url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, update
 from sqlalchemy.orm import selectinload
@@ -122,7 +122,8 @@ def register(event: Event, user: User, data: RegistrationData, now: datetime | N
             if left <= 0:
                 raise OperationError(_("This event is full: all %(capacity)d places are taken.",
                                        capacity=event.capacity), field="people")
-            raise OperationError(_("Only %(left)d places are left at this event.", left=left), field="people")
+            raise OperationError(ngettext("Only %(num)d place is left at this event.",
+                                          "Only %(num)d places are left at this event.", left), field="people")
     created = registration is None
     if created:
         registration = EventRegistration(event_id=event.id, organisation_id=user.organisation_id)
