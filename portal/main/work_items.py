@@ -134,10 +134,8 @@ def _waiting(moment: datetime, now: datetime) -> str:
 # ---------------------------------------------------------------- centre
 
 def centre_sections(org: Organisation, now: datetime) -> list[Section]:
-    from portal.events.work import coming_for_listings  # it builds on this module's Row and Section
-
     return [waiting_requests(org.id, now), recordals(org.id, date.today()),
-            centre_forwards(org.id, now), drafts(org.id), coming_for_listings(org.id, now), targets(org)]
+            centre_forwards(org.id, now), drafts(org.id), targets(org)]
 
 
 def waiting_requests(centre_id: int, now: datetime) -> Section:
