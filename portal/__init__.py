@@ -97,6 +97,7 @@ def configure_blueprints(app: Flask) -> None:
     from portal.auth.views import bp as auth_bp
     from portal.deals.import_views import bp as deal_import_bp
     from portal.deals.views import bp as deals_bp
+    from portal.events import signup  # noqa: F401  (adds the sign-up routes to the events blueprint)
     from portal.events.views import bp as events_bp
     from portal.exchange.admin_views import bp as exchange_admin_bp
     from portal.exchange.api import bp as exchange_api_bp
@@ -109,7 +110,7 @@ def configure_blueprints(app: Flask) -> None:
     from portal.listings.views import bp as listings_bp
     from portal.main import work  # noqa: F401  (adds the work page to the main blueprint)
     from portal.main.views import bp as main_bp
-    from portal.metrics import admin, facts, views  # noqa: F401  (each adds its routes to the metrics blueprint)
+    from portal.metrics import admin, facts, funnel_views, views  # noqa: F401  (each adds its routes to the metrics blueprint)
     from portal.metrics.api import bp as metrics_api_bp
     from portal.metrics.blueprint import bp as metrics_bp
     from portal.patents.import_help import bp as import_help_bp

@@ -6,8 +6,15 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import (
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from portal.forms import choices
 from portal.labels import EVENT_KIND_LABELS
@@ -28,6 +35,8 @@ class EventForm(FlaskForm):
     listings = SelectMultipleField(_l("Listings presented"), coerce=int)
     attendance = TextAreaField(_l("Organisations present"), validators=[Length(max=20000)])
     notes = TextAreaField(_l("Notes"), validators=[Length(max=10000)])
+    capacity = IntegerField(_l("Places for sign-up (empty: no limit)"),
+                            validators=[Optional(), NumberRange(min=1, max=100000)])
 
     def shanghai_to_aware(self, value: datetime) -> datetime:
         """A time typed on the form is Shanghai time."""
@@ -37,3 +46,14 @@ class EventForm(FlaskForm):
         """Show stored UTC times as Shanghai wall-clock time."""
         self.starts_at.data = starts_at.astimezone(SHANGHAI).replace(tzinfo=None)
         self.ends_at.data = ends_at.astimezone(SHANGHAI).replace(tzinfo=None)
+
+
+class RegistrationForm(FlaskForm):
+    """Signing up: how many people come, the listings to discuss, a note to the organiser."""
+
+    people = IntegerField(_l("Number of people coming"), default=1,
+                          validators=[InputRequired(), NumberRange(min=1, max=50)])
+    # Choices (grouped: presented at the event first) set by the view; the operation checks them.
+    listings = SelectMultipleField(_l("Listings you want to discuss"), coerce=int, validate_choice=False)
+    note = TextAreaField(_l("Note to the organiser"), validators=[Length(max=1000)])
+

@@ -67,6 +67,7 @@ class EventData:
     listing_ids: list[int] = field(default_factory=list)
     attendees: list[Attendee] = field(default_factory=list)
     notes: str = ""
+    capacity: int | None = None  # places for sign-up (portal/events/registrations.py); None: no limit
 
 
 # ---------------------------------------------------------------- access
@@ -186,6 +187,7 @@ def _apply(event: Event, data: EventData) -> None:
     event.ends_at = data.ends_at.astimezone(UTC)
     event.place, event.online_url = place, url
     event.notes = (data.notes or "").strip()
+    event.capacity = data.capacity
     event.listings = listings
     # Keep the rows of organisations that stay: a delete and re-insert of the same pair in one
     # flush would hit the unique constraint (inserts are flushed before deletes).
@@ -204,7 +206,7 @@ def _snapshot(event: Event) -> dict:
         "starts_at": event.starts_at.isoformat() if event.starts_at else None,
         "ends_at": event.ends_at.isoformat() if event.ends_at else None,
         "place": event.place, "online_url": event.online_url, "notes": event.notes,
-        "listings": [x.id for x in event.listings],
+        "listings": [x.id for x in event.listings], "capacity": event.capacity,
         "attendance": {a.organisation.code: a.headcount for a in event.attendances},
     }
 

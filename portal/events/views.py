@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from portal.events import operations as ops
 from portal.events.forms import EventForm
 from portal.events.ics import CalendarEntry, serialize_calendar
+from portal.events.registrations import sign_up_context
 from portal.extensions import db
 from portal.forms import choices
 from portal.labels import EVENT_KIND_LABELS
@@ -69,8 +70,10 @@ def detail(event_id: int):
     event = get_event(event_id)
     manage = ops.can_manage_event(current_user, event)
     outcomes = ops.event_outcomes(event, current_user)
+    now = datetime.now(UTC)
     return render_template("events/detail.html", event=event, manage=manage, outcomes=outcomes,
-                           request_url=_request_url, deal_url=_deal_url, now=datetime.now(UTC))
+                           request_url=_request_url, deal_url=_deal_url, now=now,
+                           **sign_up_context(event, current_user, now))
 
 
 def _request_url(item) -> str | None:
@@ -153,7 +156,7 @@ def _event_data(form: EventForm) -> ops.EventData:
         starts_at=form.shanghai_to_aware(form.starts_at.data), ends_at=form.shanghai_to_aware(form.ends_at.data),
         place=form.place.data or "", online_url=form.online_url.data or "",
         listing_ids=form.listings.data or [], attendees=ops.parse_attendance(form.attendance.data or ""),
-        notes=form.notes.data or "")
+        notes=form.notes.data or "", capacity=form.capacity.data)
 
 
 @bp.route("/events/new", methods=["GET", "POST"])

@@ -17,7 +17,9 @@ from portal.listings.queries import (
     published_listings,
     with_details,
 )
+from portal.listings.views_counter import count_view
 from portal.models import Listing, Organisation
+from portal.requests.channels import Via
 
 bp = Blueprint("listings", __name__)
 log = logging.getLogger(__name__)
@@ -47,7 +49,11 @@ def detail(listing_id: int):
         abort(404)
     if listing.status != "published" and not can_manage_listing(current_user, listing):
         abort(404)
-    return render_template("listings/detail.html", listing=listing, similar=similar_listings(listing))
+    via = Via.from_args(request.args)
+    page = render_template("listings/detail.html", listing=listing, similar=similar_listings(listing),
+                           via_args=via.link_args())
+    count_view(listing, current_user, via.channel)  # after rendering: the page never waits on it
+    return page
 
 
 def similar_listings(listing: Listing, limit: int = 5) -> list[Listing]:

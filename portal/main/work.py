@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from portal.main import work_items as items
 from portal.main.views import bp
+from portal.main.work_events import coming_for_listings
 
 # An enterprise's "new listings since your last visit": the time of the previous visit to this page
 # is kept in a cookie of the browser (it outlives the session, which every login starts afresh), and
@@ -37,7 +38,9 @@ def _previous_visit(user_id: int, now: datetime) -> datetime:
 def sections_for(user, now: datetime) -> list[items.Section]:
     org = user.organisation
     if user.role in ("centre_staff", "centre_admin"):
-        return items.centre_sections(org, now)
+        sections = items.centre_sections(org, now)
+        sections.insert(len(sections) - 1, coming_for_listings(org.id, now))  # before the targets
+        return sections
     if user.role == "sme_member":
         return items.enterprise_sections(org, _previous_visit(user.id, now))
     if user.role == "organiser":

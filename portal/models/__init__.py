@@ -1,8 +1,16 @@
 """All models, imported here so Alembic and the app see every table."""
 
 from portal.models.audit import AuditEntry
+from portal.models.channels import CHANNELS, ListingViewCount
 from portal.models.deals import DEAL_KINDS, LICENCE_TYPES, RECORDAL_STATUSES, Deal, DealPayment, deal_patents
-from portal.models.events import EVENT_KINDS, Event, EventAttendance, event_listings
+from portal.models.events import (
+    EVENT_KINDS,
+    Event,
+    EventAttendance,
+    EventRegistration,
+    event_listings,
+    registration_listings,
+)
 from portal.models.exchange import (
     FORWARD_CLOSED,
     FORWARD_STATUSES,
@@ -64,4 +72,5 @@ __all__ = [
     "AWARD_KINDS", "CentreAward", "CentreProfile", "NavigationReport", "PctApplication", "ProgrammeParameters",
     "RulesDocument", "current_parameters",
     "IMPORT_JOB_STATUSES", "IMPORT_KINDS", "ImportJob",
+    "CHANNELS", "ListingViewCount", "EventRegistration", "registration_listings",
 ]

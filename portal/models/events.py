@@ -32,6 +32,7 @@ class Event(db.Model):
         CheckConstraint(f"kind IN {EVENT_KINDS!r}", name="kind"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("place IS NOT NULL OR online_url IS NOT NULL", name="place_or_link"),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,6 +45,10 @@ class Event(db.Model):
     organiser_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Sign-up (portal/events/registrations.py): places for people, none = no limit; the follow-up
+    # mail to attendees, sent once (set by a conditional UPDATE, so a second click sends nothing).
+    capacity: Mapped[int | None]
+    follow_up_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Bumped on every edit: the iCalendar SEQUENCE, so calendar clients take the new version.
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -79,3 +84,43 @@ class EventAttendance(db.Model):
 
     event: Mapped[Event] = relationship(back_populates="attendances")
     organisation: Mapped[Organisation] = relationship()
+
+
+registration_listings = Table(
+    "event_registration_listings", db.metadata,
+    Column("registration_id", ForeignKey("event_registrations.id", ondelete="CASCADE"), primary_key=True),
+    Column("listing_id", ForeignKey("listings.id"), primary_key=True, index=True),
+)
+
+
+class EventRegistration(db.Model):
+    """An enterprise signed up for an upcoming event: how many people it brings and the listings it
+    wants to discuss. One per enterprise and event; cancelling deletes it (the audit log keeps it).
+
+    Checking in on the day sets ``checked_in_at`` and, when the enterprise had no attendance line
+    yet, adds one with ``people`` (``added_attendance`` remembers it, so an undo removes only
+    the line the check-in made, never one typed by hand).
+    """
+
+    __tablename__ = "event_registrations"
+    __table_args__ = (
+        CheckConstraint("people > 0", name="people"),
+        UniqueConstraint("event_id", "organisation_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # who signed up: the contact
+    people: Mapped[int] = mapped_column(default=1)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    added_attendance: Mapped[bool] = mapped_column(default=False)
+
+    event: Mapped[Event] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    listings: Mapped[list[Listing]] = relationship(secondary=registration_listings, order_by=Listing.id)

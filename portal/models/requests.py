@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
+from portal.models.channels import CHANNELS
 from portal.models.listings import Listing, OpenLicenceDeclaration
 from portal.models.orgs import Organisation
 from portal.models.patents import Patent
@@ -25,6 +26,7 @@ class LicenceRequest(db.Model):
     __table_args__ = (
         CheckConstraint(f"status IN {REQUEST_STATUSES!r}", name="status"),
         CheckConstraint(f"mode IN {REQUEST_MODES!r}", name="mode"),
+        CheckConstraint(f"channel IN {CHANNELS!r}", name="channel"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,6 +40,8 @@ class LicenceRequest(db.Model):
     scale: Mapped[str] = mapped_column(String(200), default="")
     proposed_terms: Mapped[str] = mapped_column(Text, default="")
     event_id: Mapped[int | None]  # the matchmaking event it came from (events area)
+    # Where the request came from (portal/requests/channels.py): the ``via`` of the link that led to it.
+    channel: Mapped[str] = mapped_column(String(16), default="direct", server_default="direct", index=True)
     status: Mapped[str] = mapped_column(String(14), default="submitted", index=True)
     decline_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -10,8 +10,9 @@ from flask_babel import gettext as _
 
 from portal import audit
 from portal.errors import OperationError
+from portal.events.operations import event_for_request
 from portal.extensions import db
-from portal.models import Deal, LicenceRequest, Listing, OpenLicenceAcceptance, Patent, User
+from portal.models import CHANNELS, Deal, LicenceRequest, Listing, OpenLicenceAcceptance, Patent, User
 from portal.notify import notify
 from portal.requests.operations import _record_status, centre_users
 from portal.rules import OPEN_LICENCE_TYPE, recordal_due_date
@@ -25,8 +26,13 @@ class LicenseeDetails:
 
 
 def take_open_licence(listing: Listing, patent: Patent, user: User, details: LicenseeDetails,
-                      today: date | None = None) -> OpenLicenceAcceptance:
-    """Record the notice, the accepted request and the ordinary licence deal, in one transaction."""
+                      today: date | None = None, *, channel: str = "direct",
+                      event_id: int | None = None) -> OpenLicenceAcceptance:
+    """Record the notice, the accepted request and the ordinary licence deal, in one transaction.
+
+    ``channel`` and ``event_id`` say where the taker came from (portal/requests/channels.py); an
+    event that did not present this listing, or is out of the window a request may name, is dropped
+    rather than refused: taking the licence does not depend on it."""
     today = today or date.today()
     if user.role != "sme_member":
         raise OperationError(_("Only enterprise members can take an open licence."))
@@ -45,8 +51,14 @@ def take_open_licence(listing: Listing, patent: Patent, user: User, details: Lic
     if not details.name.strip():
         raise OperationError(_("Give the licensee's name."), field="name")
     enterprise = user.organisation
+    try:
+        event = event_for_request(event_id, user, listing)
+    except OperationError:
+        event = None
     request = LicenceRequest(listing=listing, enterprise_id=enterprise.id, created_by_id=user.id, mode="open",
-                             status="submitted", intended_use="", proposed_terms="")
+                             status="submitted", intended_use="", proposed_terms="",
+                             event_id=event.id if event is not None else None,
+                             channel=channel if channel in CHANNELS else "direct")
     db.session.add(request)
     db.session.flush()
     _record_status(request, None, "submitted", user)

@@ -12,7 +12,7 @@ from portal import audit
 from portal.errors import OperationError, rule_message
 from portal.events.operations import event_for_request
 from portal.extensions import db
-from portal.models import LicenceRequest, Listing, RequestMessage, RequestStatusChange, User
+from portal.models import CHANNELS, LicenceRequest, Listing, RequestMessage, RequestStatusChange, User
 from portal.notify import notify
 from portal.rules import RuleError, check_licence_allowed
 
@@ -35,6 +35,7 @@ class RequestData:
     proposed_terms: str = ""
     message: str = ""
     event_id: int | None = None
+    channel: str = "direct"  # portal/requests/channels.py
 
 
 def centre_users(listing: Listing) -> list[User]:
@@ -82,7 +83,7 @@ def file_request(listing: Listing, user: User, data: RequestData) -> LicenceRequ
         listing=listing, enterprise_id=user.organisation_id, created_by_id=user.id, mode=data.mode,
         intended_use=data.intended_use.strip(), products=data.products.strip(), region=data.region.strip(),
         scale=data.scale.strip(), proposed_terms=data.proposed_terms.strip(), event_id=data.event_id,
-        status="submitted")
+        channel=data.channel if data.channel in CHANNELS else "direct", status="submitted")
     db.session.add(request)
     db.session.flush()
     _record_status(request, None, "submitted", user)

@@ -29,6 +29,7 @@ from portal.models import (
 from portal.permissions import require
 from portal.requests import operations as ops
 from portal.requests.access import can_see_request
+from portal.requests.channels import Via, request_channel
 from portal.requests.forms import MessageForm, RequestForm, StatusForm, TakeOpenLicenceForm, status_choices
 from portal.requests.notice import render_pdf
 from portal.requests.open_licence import LicenseeDetails, take_open_licence
@@ -54,12 +55,17 @@ def new(listing_id: int):
         abort(404)
     form = RequestForm()
     form.mode.choices = choices((m, REQUEST_MODE_LABELS[m]) for m in listing.modes)
-    form.event_id.choices = choices([("", "—"), *event_choices_for(current_user, listing)])
+    event_choices = event_choices_for(current_user, listing)
+    form.event_id.choices = choices([("", "—"), *event_choices])
+    via = Via.from_args(request.args)  # the form posts back to this URL, query string and all
+    if request.method == "GET" and via.event_id in {i for i, _label in event_choices}:
+        form.event_id.data = via.event_id
     if form.validate_on_submit():
         data = ops.RequestData(mode=form.mode.data, intended_use=form.intended_use.data or "",
                                products=form.products.data or "", region=form.region.data or "",
                                scale=form.scale.data or "", proposed_terms=form.proposed_terms.data or "",
-                               message=form.message.data or "", event_id=form.event_id.data)
+                               message=form.message.data or "", event_id=form.event_id.data,
+                               channel=request_channel(via, form.event_id.data))
         done = perform(lambda: once(LicenceRequest, form.submission_key.data,
                                     lambda: ops.file_request(listing, current_user, data),
                                     enterprise_id=current_user.organisation_id),
@@ -167,7 +173,9 @@ def take(listing_id: int, patent_id: int):
         form.name.data = current_user.organisation.name_zh
     if form.validate_on_submit():
         details = LicenseeDetails(form.name.data, form.address.data, form.contact.data)
-        done = perform(lambda: take_open_licence(listing, patent, current_user, details), form=form,
+        via = Via.from_args(request.args)
+        done = perform(lambda: take_open_licence(listing, patent, current_user, details, channel=via.channel,
+                                                 event_id=via.event_id), form=form,
                        success=_("You hold an ordinary licence on the published terms. Your written notice is below."))
         if done:
             return redirect(url_for("requests.notice", acceptance_id=done.value.id))
