@@ -39,7 +39,7 @@ def sections_for(user, now: datetime) -> list[items.Section]:
     if user.role in ("centre_staff", "centre_admin"):
         return items.centre_sections(org, now)
     if user.role == "sme_member":
-        return items.enterprise_sections(org, _previous_visit(user.id, now))
+        return items.enterprise_sections(org, _previous_visit(user.id, now), user, now)
     if user.role == "organiser":
         return items.organiser_sections(org, now)
     if user.role == "exchange_operator":

@@ -45,6 +45,7 @@ from portal.models.requests import (
     RequestStatusChange,
 )
 from portal.models.search import SearchChange, SearchIndexState, SearchLogState
+from portal.models.subscriptions import DELIVERIES, SavedSearch, SavedSearchSent
 from portal.models.users import ROLE_ORG_KINDS, ROLES, JoinRequest, PasswordReset, User
 
 __all__ = [
@@ -64,4 +65,5 @@ __all__ = [
     "AWARD_KINDS", "CentreAward", "CentreProfile", "NavigationReport", "PctApplication", "ProgrammeParameters",
     "RulesDocument", "current_parameters",
     "IMPORT_JOB_STATUSES", "IMPORT_KINDS", "ImportJob",
+    "DELIVERIES", "SavedSearch", "SavedSearchSent",
 ]
