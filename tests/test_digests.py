@@ -288,3 +288,19 @@ def test_the_work_page_counts_new_listings_for_saved_searches(app, client, auth,
     auth.login(sme_user.email)
     section = client.get("/work").get_data(as_text=True).split('id="work-saved-searches"', 1)[1]
     assert "已保存的检索暂无新的许可信息" in section.split("</section>", 1)[0]
+
+
+def test_turning_delivery_on_starts_from_then(app, client, auth, runner, make, centre, centre_staff, sme_user):
+    """A feed-only search switched to mail weeks later does not mail the weeks before."""
+    search_id = save_search(client, auth, sme_user, delivery="feed")
+    publish(client, auth, app, centre_staff, stent(make, centre))
+    with app.app_context():
+        weeks_ago = datetime.now(UTC) - timedelta(days=21)
+        db.session.execute(update(SavedSearch).values(created_at=weeks_ago, digest_mark=weeks_ago))
+        from portal.models import Listing
+
+        db.session.execute(update(Listing).values(published_at=datetime.now(UTC) - timedelta(days=14)))
+        db.session.commit()
+    auth.login(sme_user.email)
+    assert post(client, f"/account/searches/{search_id}", {"name": "支架", "delivery": "daily"}).status_code == 302
+    assert "0 mail(s)" in send(runner, "--frequency", "daily")

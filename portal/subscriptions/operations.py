@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -99,7 +100,11 @@ def save_search(user: User, data: SearchData, name: str | None, delivery: str | 
 def update_search(search: SavedSearch, name: str | None, delivery: str | None) -> SavedSearch:
     """Rename a saved search and change its delivery (the query and filters stay)."""
     search.name = clean_name(name)
-    search.delivery = clean_delivery(delivery)
+    delivery = clean_delivery(delivery)
+    if search.delivery == "feed" and delivery != "feed":
+        # Turned on (again): the first digest starts from now, not from when the search was saved.
+        search.digest_mark = datetime.now(UTC)
+    search.delivery = delivery
     db.session.flush()
     return search
 
