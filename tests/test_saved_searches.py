@@ -56,6 +56,7 @@ def test_the_named_form_keeps_the_search_and_the_choice(client, auth, app, sme_u
     auth.login(sme_user.email)
     page = client.get("/account/searches/new?q=手术机器人&mode=ordinary&open=1").get_data(as_text=True)
     assert 'value="手术机器人"' in page and "普通许可" in page and "开放许可" in page
+    assert 'name="csrf_token"' in page
     response = save(client, q="手术机器人", mode="ordinary", open="1", name="机器人 开放许可", delivery="weekly")
     assert response.status_code == 302
     [search] = saved(app, sme_user.id)

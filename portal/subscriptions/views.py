@@ -44,8 +44,7 @@ def index():
 def new():
     """Save a search: one click from the search page (a POST with its query and filters, named after
     them and mailed daily), or this form, where a name and a delivery are chosen first."""
-    form = SaveSearchForm(request.form if request.method == "POST" else request.args,
-                          meta={"csrf": request.method == "POST"})
+    form = SaveSearchForm(request.form if request.method == "POST" else request.args)
     if request.method == "GET":
         form.delivery.data = form.delivery.data or "daily"
     elif form.validate():
