@@ -304,3 +304,34 @@ def test_turning_delivery_on_starts_from_then(app, client, auth, runner, make, c
     auth.login(sme_user.email)
     assert post(client, f"/account/searches/{search_id}", {"name": "支架", "delivery": "daily"}).status_code == 302
     assert "0 mail(s)" in send(runner, "--frequency", "daily")
+
+
+def test_an_inactive_account_gets_no_digest(app, client, auth, runner, make, centre, centre_staff, sme_user,
+                                            mail_server):
+    save_search(client, auth, sme_user)
+    with app.app_context():
+        db.session.get(User, sme_user.id).active = False
+        db.session.commit()
+    publish(client, auth, app, centre_staff, stent(make, centre))
+    assert "0 mail(s)" in send(runner, "--frequency", "daily")
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(OutgoingMail.id))) == 0
+
+
+def test_the_worker_sends_what_is_due(app, client, auth, runner, make, centre, centre_staff, sme_user, monkeypatch):
+    """``digests send --follow`` runs the schedule in the long-lived loop of the other workers."""
+    import portal.worker
+
+    passes = []
+
+    def one_pass(step, name, **kwargs):
+        passes.append((name, step()))
+
+    monkeypatch.setattr(portal.worker, "run_forever", one_pass)
+    save_search(client, auth, sme_user)
+    publish(client, auth, app, centre_staff, stent(make, centre))
+    result = runner.invoke(args=["digests", "send", "--follow"])
+    assert result.exit_code == 0, result.output
+    assert passes == [("digests", 60.0)] and "1 mail(s)" in result.output
+    refused = runner.invoke(args=["digests", "send", "--follow", "--frequency", "daily"])
+    assert refused.exit_code != 0 and "--follow" in refused.output
