@@ -60,9 +60,9 @@ MAX_BACKOFF = timedelta(hours=1)
 CLAIM_LEASE = timedelta(minutes=10)  # far longer than any SMTP timeout
 SCAN = 500  # rows looked at per pass to find the due ones
 SENDING = "sending since "
+FAILED = "failed at "
 # Headers a queued mail may carry besides the standard ones (``OutgoingMail.headers``).
 EXTRA_HEADERS = ("List-Unsubscribe", "List-Unsubscribe-Post", "List-Id", "Auto-Submitted")
-FAILED = "failed at "
 
 
 # ---------------------------------------------------------------- the state of a queued row
