@@ -142,6 +142,10 @@ class Config:
         self.MAIL_POLL_SECONDS = float(_env("MAIL_POLL_SECONDS", "30") or 30)
         # A failed send is retried after this many seconds, doubling with each attempt (at most 1 h).
         self.MAIL_RETRY_SECONDS = float(_env("MAIL_RETRY_SECONDS", "60") or 60)
+        # Saved-search digests fall due daily at this hour, Shanghai time, and weekly ones on this
+        # weekday (0 = Monday) at that hour (`flask digests send --follow`, docs/saved-searches.md).
+        self.DIGEST_HOUR = int(_env("DIGEST_HOUR", "8") or 8)
+        self.DIGEST_WEEKDAY = int(_env("DIGEST_WEEKDAY", "0") or 0)
 
 
 class TestConfig(Config):

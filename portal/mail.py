@@ -61,6 +61,8 @@ CLAIM_LEASE = timedelta(minutes=10)  # far longer than any SMTP timeout
 SCAN = 500  # rows looked at per pass to find the due ones
 SENDING = "sending since "
 FAILED = "failed at "
+# Headers a queued mail may carry besides the standard ones (``OutgoingMail.headers``).
+EXTRA_HEADERS = ("List-Unsubscribe", "List-Unsubscribe-Post", "List-Id", "Auto-Submitted")
 
 
 # ---------------------------------------------------------------- the state of a queued row
@@ -180,6 +182,9 @@ def _message(mail: OutgoingMail) -> Message:
     message["Subject"] = Header(mail.subject, "utf-8")
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = f"<outgoing-mail-{mail.id}.{mail.created_at:%Y%m%d%H%M%S}@{sender.rpartition('@')[2]}>"
+    for name, value in (mail.headers or {}).items():
+        if name in EXTRA_HEADERS and isinstance(value, str) and "\r" not in value and "\n" not in value:
+            message[name] = value
     return message
 
 

@@ -26,6 +26,7 @@ TEXTS = {
     "exchange.returned": _l("%(exchange)s returned “%(item)s”: %(reason)s"),
     "company.join_requested": _l("%(email)s asks to join %(company)s on the portal."),
     "company.claimed": _l("%(email)s claims %(company)s, with evidence: decide on the claims page."),
+    "saved_search.new": _l("%(num)s new listing(s) for your saved search “%(name)s”."),
     "company.transferred": _l("%(company)s was transferred to its claimant by a site administrator; "
                               "your account is closed."),
 }
@@ -93,11 +94,12 @@ def notify(users: list[User], kind: str, params: dict, endpoint: str, **url_valu
             queue_mail(user.email, subject, body)
 
 
-def queue_mail(to_address: str, subject: str, body: str) -> None:
+def queue_mail(to_address: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
     """Queue one mail in the caller's transaction, sent after commit. With no SMTP server
     configured (development) it stays queued and the server's log shows it, so a link it carries
-    (a registration, a password reset) can still be followed."""
-    db.session.add(OutgoingMail(to_address=to_address, subject=subject, body=body))
+    (a registration, a password reset) can still be followed. ``headers``: extra headers among
+    ``portal.mail.EXTRA_HEADERS`` (a digest's List-Unsubscribe)."""
+    db.session.add(OutgoingMail(to_address=to_address, subject=subject, body=body, headers=headers or None))
     if has_request_context():
         g.mail_queued = True
     if not current_app.config.get("SMTP_HOST"):

@@ -42,7 +42,7 @@ def sections_for(user, now: datetime) -> list[items.Section]:
         sections.insert(len(sections) - 1, coming_for_listings(org.id, now))  # before the targets
         return sections
     if user.role == "sme_member":
-        return items.enterprise_sections(org, _previous_visit(user.id, now))
+        return items.enterprise_sections(org, _previous_visit(user.id, now), user, now)
     if user.role == "organiser":
         return items.organiser_sections(org, now)
     if user.role == "exchange_operator":

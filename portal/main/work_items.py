@@ -103,6 +103,15 @@ class Section:
         return 0 if self.progress else max(0, self.count - len(self.rows))
 
 
+@dataclass
+class Tally(Section):
+    """A section whose count adds up its rows' own counts (listings per saved search): no "… and more"."""
+
+    @property
+    def more(self) -> int:
+        return 0
+
+
 def _take(query, *options) -> tuple[int, list]:
     """The number of rows ``query`` selects, and its first ``LIMIT`` rows."""
     count = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
@@ -220,8 +229,8 @@ def targets(centre: Organisation) -> Section:
 
 # ---------------------------------------------------------------- enterprise
 
-def enterprise_sections(org: Organisation, since: datetime) -> list[Section]:
-    return [own_requests(org.id), acceptances(org.id), new_listings(since), *saved_search_sections(org),
+def enterprise_sections(org: Organisation, since: datetime, user=None, now: datetime | None = None) -> list[Section]:
+    return [own_requests(org.id), acceptances(org.id), new_listings(since), *saved_search_sections(org, user, now),
             join_requests(org.id)]
 
 
@@ -261,10 +270,28 @@ def new_listings(since: datetime) -> Section:
                    empty=_("No new listings since your last visit."))
 
 
-def saved_search_sections(org: Organisation) -> list[Section]:
-    """Hook: new listings matching the enterprise's saved searches and stated needs. Neither exists
-    yet; when they do, each gives a section here (bounded like the others)."""
-    return []
+def saved_search_sections(org: Organisation, user=None, now: datetime | None = None) -> list[Section]:
+    """New listings matching the user's saved searches (and, once they exist, the enterprise's stated
+    needs), each a section bounded like the others."""
+    return [saved_searches(user.id, now)] if user is not None and now is not None else []
+
+
+def saved_searches(user_id: int, now: datetime) -> Section:
+    """Per saved search, the listings new since its last digest: the count links to them, newest first."""
+    from portal.subscriptions.describe import search_args
+    from portal.subscriptions.matching import pending
+
+    total, counts = pending(user_id, now)
+    rows = [Row(s.name, url_for("search.search_page", **search_args(s, sort="newest")),
+                badge=_("%(num)d new", num=n), tone="success") for s, n in counts if n]
+    count = sum(n for _s, n in counts)
+    note = _("New since each search's last digest.")
+    if total > len(counts):
+        note += " " + _("The first %(num)d saved searches by name.", num=len(counts))
+    return Tally("saved-searches", _("New listings for your saved searches"), count, rows if count else [],
+                   url_for("subscriptions.index"), _("My saved searches"), note=note,
+                   empty=_("Nothing new for your saved searches.") if total else
+                   _("No saved searches yet: save one from the search page to be told of new listings."))
 
 
 def join_requests(org_id: int | None) -> Section:

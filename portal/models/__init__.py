@@ -53,6 +53,7 @@ from portal.models.requests import (
     RequestStatusChange,
 )
 from portal.models.search import SearchChange, SearchIndexState, SearchLogState
+from portal.models.subscriptions import DELIVERIES, SavedSearch, SavedSearchSent
 from portal.models.users import ROLE_ORG_KINDS, ROLES, JoinRequest, PasswordReset, User
 
 __all__ = [
@@ -73,4 +74,5 @@ __all__ = [
     "RulesDocument", "current_parameters",
     "IMPORT_JOB_STATUSES", "IMPORT_KINDS", "ImportJob",
     "CHANNELS", "ListingViewCount", "EventRegistration", "registration_listings",
+    "DELIVERIES", "SavedSearch", "SavedSearchSent",
 ]

@@ -36,3 +36,6 @@ class OutgoingMail(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # Extra headers the mail carries (portal.mail.EXTRA_HEADERS names those allowed), e.g. a
+    # digest's List-Unsubscribe.
+    headers: Mapped[dict | None] = mapped_column(JSON)
