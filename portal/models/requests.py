@@ -44,6 +44,9 @@ class LicenceRequest(db.Model):
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The form's one-time key: a POST sent again finds this row instead of making a second (transaction.once).
     submission_key: Mapped[str | None] = mapped_column(String(32), unique=True)
+    # needs area (issue 17): the technology need the request answers, when filed from a proposal
+    # or a recommendation on the need's page.
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("needs.id"), index=True)
 
     listing: Mapped[Listing] = relationship()
     enterprise: Mapped[Organisation] = relationship()
