@@ -12,8 +12,8 @@ from portal.extensions import db
 from portal.models import LicenceRequest, Need, NeedMatch, NeedProposal, Notification
 from tests.conftest import post
 
-STENT = dict(title="冠状动脉药物洗脱支架", abstract="本发明公开了一种冠状动脉药物洗脱支架，支架表面载有雷帕霉素涂层，降低再狭窄。",
-             ipc=["A61F 2/82"])
+STENT = dict(title="冠状动脉药物洗脱支架", ipc=["A61F 2/82"],
+             abstract="本发明公开了一种冠状动脉药物洗脱支架，支架表面载有雷帕霉素涂层，降低再狭窄。")
 GLOVE = dict(title="一种防滑医用手套", abstract="本发明公开了一种医用手套，手掌表面设置防滑纹路，方便手术操作。",
              ipc=["A61B 42/10"])
 
@@ -22,7 +22,8 @@ def future(days: int = 60) -> str:
     return (date.today() + timedelta(days=days)).isoformat()
 
 
-NEED = {"title": "需要冠状动脉支架药物涂层技术", "description": "我司生产心血管介入器械，希望获得药物洗脱支架的涂层技术，降低再狭窄。",
+NEED = {"title": "需要冠状动脉支架药物涂层技术",
+        "description": "我司生产心血管介入器械，希望获得药物洗脱支架的涂层技术，降低再狭窄。",
         "field": "medical_devices", "ipc": "a61f2/82", "budget_min_yuan": "100000", "budget_max_yuan": "500000",
         "modes": ["ordinary", "exclusive"], "deadline": future(), "visibility": "public"}
 
