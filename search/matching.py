@@ -19,16 +19,22 @@ every proposal can say why it was made.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from .normalise import CJK_RUN
 from .query import parse
-from .view import View, view_for
+from .view import view_for
 
 KEY_TERMS = 16
+BOOST_KEY_TERMS = 1.0
+BOOST_DESCRIPTION_QUERY = 0.3
+KEY_SHARE = 0.5  # of the words' part of the relevance: distinctive words vs. typed concepts
+RANK_BY_RELEVANCE = 0.5  # 0: rank by BM25F alone; 1: by relevance alone (chosen on bench/match_eval.py)
 # Where a need's words are looked for, and how much each place counts.
 WORD_FIELDS = (("title", 2.0), ("body", 1.0), ("labels", 0.5))
 BOOST_TITLE_QUERY = 1.0  # the title parsed as a search
@@ -61,59 +67,63 @@ class NeedText:
     ipc_subclass: str = ""  # A61B, or ""
 
 
-def _key_terms(searcher: Searcher, text: str) -> list[tuple[str, str, float]]:
-    """(fieldname, term, weight) of the need's most distinctive words, in the Chinese and in the
-    English analyser, weights summing to 1 within each."""
-    out: list[tuple[str, str, float]] = []
-    for name in ("body", "english"):
-        terms = [(t, s) for t, s in searcher.key_terms_from_text(name, text, numterms=KEY_TERMS) if s > 0]
-        total = sum(s for _, s in terms) or 1.0
-        out.extend((name, t, s / total) for t, s in terms)
-    return out
+# How SMEs phrase a need, not what they need: rare in patent text, so Bo1 would rank them as the most
+# distinctive words of every need. Single characters left alone by the analyser (做, 大, 用) likewise.
+NEED_PHRASING = frozenset("""
+需要 需求 希望 寻求 寻找 找到 想要 想 我们 我司 我公司 公司 企业 专利 技术 方面 或者 最好 获得 开发 提供 用于 用来
+服务 运营 改进 提高 降低 解决 问题 能够 能 可以 比如 例如 特别 一些 有关 相关 合作 许可 转让 预算 万元 元 左右 以下
+""".split())  # noqa: SIM905 - a word list reads best as words
 
 
-def _build(searcher: Searcher, need: NeedText) -> tuple[wq.Query | None, wq.Query | None,
-                                                      list[tuple[str, str, float]]]:
-    """The need's words (which listings are candidates: a field or IPC alone is no match), the whole
-    scoring query, and the key terms."""
-    text = f"{need.title}\n{need.title}\n{need.description}"[:MAX_TEXT]
-    keys = _key_terms(searcher, text)
+def _key_terms(searcher: Searcher, text: str) -> list[tuple[str, float]]:
+    """The need's most distinctive words (Chinese analyser, Bo1 against the index), weights summing to 1."""
+    terms = [(t, w) for t, w in searcher.key_terms_from_text("body", text, numterms=KEY_TERMS + 8)
+             if w > 0 and t not in NEED_PHRASING and not (len(t) == 1 and CJK_RUN.match(t))][:KEY_TERMS]
+    total = sum(w for _, w in terms) or 1.0
+    return [(t, w / total) for t, w in terms]
+
+
+@dataclass
+class _Built:
+    words: wq.Query  # which listings are candidates: a field or IPC alone is no match
+    scoring: wq.Query
+    keys: list[tuple[str, float]]
+    concepts: list[tuple[wq.Query, float]]  # each typed concept of the title and description, and its weight
+
+
+def _build(searcher: Searcher, need: NeedText) -> _Built | None:
+    title, description = need.title[:MAX_TEXT], need.description[:MAX_TEXT]
+    keys = _key_terms(searcher, f"{title}\n{title}\n{description}")
     parts: list[wq.Query] = []
-    parsed = parse(need.title)
-    if parsed.match is not None:
-        parts.append(wq.Or([parsed.match], boost=BOOST_TITLE_QUERY))
-    for name, term, weight in keys:
-        if name == "english":
-            parts.append(wq.Term("english", term, boost=2.0 * weight))
-            continue
+    concepts: list[tuple[wq.Query, float]] = []
+    for text, boost, weight in ((title, BOOST_TITLE_QUERY, 2.0), (description, BOOST_DESCRIPTION_QUERY, 1.0)):
+        parsed = parse(text)
+        if parsed.match is not None:
+            parts.append(wq.Or([parsed.match], boost=boost))
+            concepts.extend((cover, weight) for cover in parsed.covers)
+    for term, weight in keys:
         for fieldname, boost in WORD_FIELDS:
-            parts.append(wq.Term(fieldname, term, boost=boost * weight))
+            parts.append(wq.Term(fieldname, term, boost=boost * weight * BOOST_KEY_TERMS))
     if not parts:
-        return None, None, keys
+        return None
     words = wq.Or(list(parts))
     if need.field and need.field != "other":
         parts.append(wq.Term("field", need.field, boost=BOOST_FIELD))
     if need.ipc_subclass:
         parts.append(wq.Term("ipc_subclass", need.ipc_subclass, boost=BOOST_SUBCLASS))
-    return words, wq.Or(parts), keys
-
-
-def _holders(view: View, fieldname: str, term: str) -> np.ndarray:
-    if fieldname == "english":
-        return view.term("english", term)
-    found = view.term("title", term) | view.term("body", term) | view.term("labels", term)
-    return found
+    return _Built(words, wq.Or(parts), keys, concepts)
 
 
 def match_need(searcher: Searcher, need: NeedText, limit: int = 5,
                among: list[str] | None = None) -> list[Match]:
     """Up to ``limit`` listings best matching ``need``, best first; with ``among`` (doc ids), only
     those listings are considered (a listing just published, checked against open needs)."""
-    words_query, query, keys = _build(searcher, need)
-    if query is None:
+    built = _build(searcher, need)
+    if built is None:
         return []
     view = view_for(searcher)
-    candidates = view.evaluate(words_query) & view.live()
+    live = view.live()
+    candidates = view.evaluate(built.words) & live
     if among is not None:
         allowed = view.empty()
         for doc_id in among:
@@ -125,28 +135,37 @@ def match_need(searcher: Searcher, need: NeedText, limit: int = 5,
     if not len(chosen):
         view.release_pages()
         return []
-    scores = view.score(query, candidates)[chosen]
-    order = np.lexsort((view.tie_order()[chosen], -scores))[:limit]
+    # Each concept counts by its rarity: "材料" or "技术" in every other listing says little.
+    total_docs = max(1, int(np.count_nonzero(live)))
+    concept_sets = []
+    for cover, weight in built.concepts:
+        docs = view.evaluate(cover) & live
+        concept_sets.append((docs, weight * math.log(1 + total_docs / (1 + int(np.count_nonzero(docs))))))
+    concept_total = sum(w for _, w in concept_sets) or 1.0
+    holders = {term: view.term("title", term) | view.term("body", term) | view.term("labels", term)
+               for term, _ in built.keys}
     use_field = bool(need.field and need.field != "other")
-    word_share = 1.0 - (SHARE_FIELD if use_field else 0.0) - (SHARE_IPC if need.ipc_subclass else 0.0)
-    holders = {(name, term): _holders(view, name, term) for name, term, _ in keys}
     field_docs = view.term("field", need.field) if use_field else view.empty()
     ipc_docs = view.term("ipc_subclass", need.ipc_subclass) if need.ipc_subclass else view.empty()
-    languages = {name for name, _, _ in keys} or {"body"}
-    matches = []
-    for position in order:
-        docnum = int(chosen[position])
-        words, covered = [], {name: 0.0 for name in languages}
-        for name, term, weight in keys:
-            if holders[(name, term)][docnum]:
-                covered[name] += weight
-                if term not in words:
-                    words.append(term)
-        # The need is written in one language: the better-covered analyser says how much it covers.
-        cover = max(covered.values()) if covered else 0.0
-        field_agrees, ipc_agrees = bool(field_docs[docnum]), bool(ipc_docs[docnum])
-        relevance = word_share * cover + (SHARE_FIELD if field_agrees else 0.0) + (SHARE_IPC if ipc_agrees else 0.0)
-        matches.append(Match(searcher.stored_fields(docnum)["doc_id"], float(scores[position]),
-                             round(min(1.0, relevance), 4), words[:8], field_agrees, ipc_agrees))
+    word_share = 1.0 - (SHARE_FIELD if use_field else 0.0) - (SHARE_IPC if need.ipc_subclass else 0.0)
+    # A need written without Chinese is matched through the search's glossary (its concepts) alone:
+    # its distinctive words are English and Chinese listings do not contain them.
+    chinese = bool(CJK_RUN.search(need.title + need.description))
+
+    scores = view.score(built.scoring, candidates)[chosen]
+    relevances = np.zeros(len(chosen))
+    words_of: list[list[str]] = []
+    for i, docnum in enumerate(chosen):
+        concept_cover = sum(w for docs, w in concept_sets if docs[docnum]) / concept_total
+        words = [term for term, _ in built.keys if holders[term][docnum]]
+        key_cover = sum(w for term, w in built.keys if holders[term][docnum])
+        cover = (1 - KEY_SHARE) * concept_cover + KEY_SHARE * key_cover if chinese else concept_cover
+        relevances[i] = min(1.0, word_share * cover + (SHARE_FIELD if field_docs[docnum] else 0.0)
+                            + (SHARE_IPC if ipc_docs[docnum] else 0.0))
+        words_of.append(words)
+    rank_by = scores / (scores.max() or 1.0) * (1 - RANK_BY_RELEVANCE) + relevances * RANK_BY_RELEVANCE
+    order = np.lexsort((view.tie_order()[chosen], -rank_by))[:limit]
+    matches = [Match(searcher.stored_fields(int(chosen[i]))["doc_id"], float(scores[i]), round(float(relevances[i]), 4),
+                     words_of[i][:8], bool(field_docs[chosen[i]]), bool(ipc_docs[chosen[i]])) for i in order]
     view.release_pages()
     return matches

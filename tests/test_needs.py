@@ -71,7 +71,7 @@ def test_journey_post_propose_request(client, auth, app, make, centre, centre_st
     assert "需要冠状动脉支架药物涂层技术" in page
     # The portal recommends the matching listing, says why, and told its centre.
     assert 'id="recommended"' in page and "冠状动脉药物洗脱支架许可" in page
-    assert "防滑医用手套" not in page.split('id="recommended"')[1]
+    assert "防滑医用手套" not in page.split("id=\"recommended\"")[1]
     assert "IPC" in page.split('id="recommended"')[1]
     assert notifications(app, centre_staff, "need.matches_yours")
     with app.app_context():

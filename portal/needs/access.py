@@ -3,7 +3,8 @@ answers 404)."""
 
 from __future__ import annotations
 
-from portal.models import Need
+from portal.extensions import db
+from portal.models import Need, User
 
 CENTRE_ROLES = ("centre_staff", "centre_admin")
 # Besides the SME itself, who reads a "centres only" need.
@@ -36,3 +37,9 @@ def visible_needs_clause(user):
     if user.is_authenticated:
         return or_(Need.visibility == "public", Need.enterprise_id == user.organisation_id)
     return Need.visibility == "public"
+
+
+def enterprise_members(need: Need) -> list[User]:
+    """The SME's members: who hears about proposals and matches."""
+    return list(db.session.scalars(db.select(User).where(User.organisation_id == need.enterprise_id,
+                                                         User.role == "sme_member")))

@@ -20,7 +20,7 @@ from datetime import date
 from portal.extensions import db
 from portal.indexing import get_index, published_by_ids
 from portal.models import Listing, Need, NeedMatch, NeedProposal, User
-from portal.needs.access import CENTRE_ROLES
+from portal.needs.access import CENTRE_ROLES, enterprise_members
 from portal.notify import notify
 from search import Match, NeedText
 
@@ -28,8 +28,11 @@ log = logging.getLogger(__name__)
 
 # Relevance (0..1, see search.matching) at or above which a match is announced. Chosen on the judged
 # set (bench/match_eval.py): see docs/needs.md for the figures behind it.
-THRESHOLD = 0.35
+THRESHOLD = 0.40
 RECOMMENDED = 5
+# Below this a listing shares too little with the need to be shown as a recommendation at all (a
+# field in common and a stray word): half the notification threshold.
+SHOWN_FROM = THRESHOLD / 2
 ANNOUNCE_LIMIT = 20  # at most this many listings' centres are told about one new need
 
 
@@ -52,6 +55,7 @@ def recommendations(need: Need, limit: int = RECOMMENDED) -> list[Recommendation
     except Exception:  # the index is a convenience here, never a reason for the page to fail
         log.exception("recommendations for need %s", need.id)
         return []
+    found = [m for m in found if m.relevance >= SHOWN_FROM]
     rows = published_by_ids([int(m.doc_id) for m in found])
     return [Recommendation(rows[int(m.doc_id)], m) for m in found if int(m.doc_id) in rows]
 
@@ -98,8 +102,6 @@ def announce_published(listing_ids: list[int], today: date) -> int:
                 continue
             db.session.add(NeedMatch(need_id=need.id, listing_id=listing.id, source="published",
                                      score=match.relevance))
-            from portal.needs.operations import enterprise_members
-
             notify(enterprise_members(need), "need.new_match",
                    {"listing_id": listing.id, "listing": listing.title[:80], "need": need.title[:80]},
                    "needs.detail", need_id=need.id)

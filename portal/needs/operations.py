@@ -13,7 +13,7 @@ from portal import audit
 from portal.errors import OperationError, rule_message
 from portal.extensions import db
 from portal.models import FIELDS, MODES, NEED_VISIBILITIES, Listing, Need, NeedProposal, User
-from portal.needs.access import CENTRE_ROLES, can_see_need, owns_need
+from portal.needs.access import CENTRE_ROLES, can_see_need, enterprise_members, owns_need
 from portal.notify import notify
 from portal.rules import InvalidIPC, normalise_ipc
 
@@ -103,11 +103,6 @@ def expire_needs(today: date) -> int:
         audit.record("need.expired", f"need {need.id} expired", target=need, actor=None,
                      data={"deadline": need.deadline.isoformat()})
     return len(due)
-
-
-def enterprise_members(need: Need) -> list[User]:
-    return list(db.session.scalars(db.select(User).where(User.organisation_id == need.enterprise_id,
-                                                         User.role == "sme_member")))
 
 
 def propose(need: Need, listings: list[Listing | None], user: User, message: str, today: date) -> list[NeedProposal]:
