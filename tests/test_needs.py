@@ -71,7 +71,7 @@ def test_journey_post_propose_request(client, auth, app, make, centre, centre_st
     assert "需要冠状动脉支架药物涂层技术" in page
     # The portal recommends the matching listing, says why, and told its centre.
     assert 'id="recommended"' in page and "冠状动脉药物洗脱支架许可" in page
-    assert "防滑医用手套" not in page.split("id=\"recommended\"")[1]
+    assert "防滑医用手套" not in page.split('id="recommended"')[1]
     assert "IPC" in page.split('id="recommended"')[1]
     assert notifications(app, centre_staff, "need.matches_yours")
     with app.app_context():
@@ -259,3 +259,17 @@ def test_publishing_a_matching_listing_tells_the_sme_once(client, auth, app, mak
     runner.invoke(args=["needs", "match"])
     apply_index(app)
     assert len(notifications(app, sme_user, "need.new_match")) == 1
+
+
+def test_work_page_recommends_from_needs_and_requests(client, auth, app, make, centre, sme_user, stent):
+    auth.login(sme_user.email)
+    page = client.get("/work").get_data(as_text=True)
+    assert 'id="work-recommended"' in page and "暂无推荐" in page
+    post_need(client)
+    page = client.get("/work").get_data(as_text=True)
+    section = page.split('id="work-recommended"')[1].split("</section>")[0]
+    assert "冠状动脉药物洗脱支架许可" in section and "与您的需求" in section
+    # A listing the enterprise has asked about is not recommended again.
+    post(client, f"/listings/{stent.id}/request", {"mode": "ordinary", "intended_use": "介入器械"})
+    section = client.get("/work").get_data(as_text=True).split('id="work-recommended"')[1].split("</section>")[0]
+    assert "冠状动脉药物洗脱支架许可" not in section
