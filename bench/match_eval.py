@@ -111,6 +111,7 @@ def main() -> None:
         table.append({"threshold": t, "notifications": len(sent), "relevant_notified": good,
                       "recall": good / total_relevant if total_relevant else 0.0,
                       "precision": good / len(sent) if sent else 0.0,
+                      "f1": 2 * good / (len(sent) + total_relevant) if sent else 0.0,
                       "false_alarms_on_needs_without_relevant": sum(1 for need_id, _ in sent if not judged[need_id])})
     figures = {
         "listings": len(rows), "needs": len(NEEDS), "needs_with_relevant": len(scored),
@@ -142,11 +143,12 @@ def main() -> None:
     say(f"  (a perfect ranking: {figures['precision_at_5_ceiling']:.3f} strict; the {zh['needs']} needs written "
         f"in Chinese: {zh['precision_at_5']:.3f} strict, {zh['precision_at_5_capped']:.3f} capped)")
     say("listing → need notifications by threshold:")
-    say("  threshold  sent  relevant  recall  precision  on needs with nothing relevant")
+    say("  threshold  sent  relevant  recall  precision     F1  on needs with nothing relevant")
     for row in table:
         mark = "  ← portal" if row["threshold"] == args.threshold else ""
         say(f"  {row['threshold']:>9.2f} {row['notifications']:>5} {row['relevant_notified']:>9} "
-            f"{row['recall']:>7.3f} {row['precision']:>10.3f} {row['false_alarms_on_needs_without_relevant']:>6}{mark}")
+            f"{row['recall']:>7.3f} {row['precision']:>10.3f} {row['f1']:>6.3f} "
+            f"{row['false_alarms_on_needs_without_relevant']:>6}{mark}")
 
 
 if __name__ == "__main__":

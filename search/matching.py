@@ -20,6 +20,7 @@ every proposal can say why it was made.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -75,6 +76,10 @@ NEED_PHRASING = frozenset("""
 """.split())  # noqa: SIM905 - a word list reads best as words
 
 
+# The same words taken out of the text before it is parsed as a search (longest first).
+_PHRASING_RE = re.compile("|".join(sorted((re.escape(w) for w in NEED_PHRASING if len(w) > 1), key=len, reverse=True)))
+
+
 def _key_terms(searcher: Searcher, text: str) -> list[tuple[str, float]]:
     """The need's most distinctive words (Chinese analyser, Bo1 against the index), weights summing to 1."""
     terms = [(t, w) for t, w in searcher.key_terms_from_text("body", text, numterms=KEY_TERMS + 8)
@@ -97,7 +102,7 @@ def _build(searcher: Searcher, need: NeedText) -> _Built | None:
     parts: list[wq.Query] = []
     concepts: list[tuple[wq.Query, float]] = []
     for text, boost, weight in ((title, BOOST_TITLE_QUERY, 2.0), (description, BOOST_DESCRIPTION_QUERY, 1.0)):
-        parsed = parse(text)
+        parsed = parse(_PHRASING_RE.sub(" ", text))
         if parsed.match is not None:
             parts.append(wq.Or([parsed.match], boost=boost))
             concepts.extend((cover, weight) for cover in parsed.covers)
