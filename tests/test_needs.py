@@ -98,6 +98,16 @@ def test_journey_post_propose_request(client, auth, app, make, centre, centre_st
     with app.app_context():
         request = db.session.scalars(db.select(LicenceRequest)).one()
         assert request.need_id == need_id
+    # Both sides of the request see the need it answers.
+    assert "对应的技术需求" in client.get(f"/requests/{request_id(app)}").get_data(as_text=True)
+    auth.logout()
+    auth.login(centre_staff.email)
+    assert 'id="request-need"' in client.get(f"/requests/{request_id(app)}").get_data(as_text=True)
+
+
+def request_id(app) -> int:
+    with app.app_context():
+        return db.session.scalars(db.select(LicenceRequest.id)).one()
 
 
 def test_request_ignores_another_organisations_need(client, auth, app, make, centre, sme_user, other_sme, stent):
@@ -187,6 +197,8 @@ def test_a_centre_proposes_only_its_own_published_listings(client, auth, app, ma
     ({"modes": []}, "请至少选择一种方式"),
     ({"title": ""}, ""),
     ({"field": "astrology"}, ""),
+    ({"description": "含有\x00字符"}, "NUL"),
+    ({"budget_min_yuan": "9" * 400}, "请输入 0 至"),
 ])
 def test_bad_input_saves_nothing(client, auth, app, sme_user, changes, message):
     auth.login(sme_user.email)
