@@ -113,6 +113,7 @@ def configure_blueprints(app: Flask) -> None:
     from portal.metrics import admin, facts, funnel_views, views  # noqa: F401  (each adds its routes to the metrics blueprint)
     from portal.metrics.api import bp as metrics_api_bp
     from portal.metrics.blueprint import bp as metrics_bp
+    from portal.needs.views import bp as needs_bp
     from portal.patents.import_help import bp as import_help_bp
     from portal.patents.views import bp as patents_bp
     from portal.requests.views import bp as requests_bp
@@ -121,7 +122,8 @@ def configure_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, admin_bp, listings_bp, manage_bp, search_bp, requests_bp, deals_bp, api_bp, patents_bp,
                feeds_bp, events_bp, deal_import_bp, exchange_bp, exchange_api_bp, exchange_admin_bp,
-               metrics_bp, metrics_api_bp, import_help_bp, import_jobs_bp, subscriptions_bp, unsubscribe_bp):
+               metrics_bp, metrics_api_bp, import_help_bp, import_jobs_bp, subscriptions_bp, unsubscribe_bp,
+               needs_bp):
         app.register_blueprint(bp)
 
 
@@ -139,6 +141,9 @@ def configure_after_commit(app: Flask) -> None:
 
     indexing.configure(app)
     notify.configure(app)
+    from portal.needs import matching
+
+    matching.register()
     runner.configure(app)
 
 
@@ -180,3 +185,6 @@ def configure_cli(app: Flask) -> None:
 
     register(app)
     app.cli.add_command(imports_cli)
+    from portal.needs.cli import needs_cli
+
+    app.cli.add_command(needs_cli)

@@ -27,6 +27,10 @@ TEXTS = {
     "company.join_requested": _l("%(email)s asks to join %(company)s on the portal."),
     "company.claimed": _l("%(email)s claims %(company)s, with evidence: decide on the claims page."),
     "saved_search.new": _l("%(num)s new listing(s) for your saved search “%(name)s”."),
+    # needs area (issue 17)
+    "need.proposal": _l("%(centre)s proposed %(count)s listing(s) for your need “%(need)s”."),
+    "need.new_match": _l("A newly published listing, “%(listing)s”, matches your need “%(need)s”."),
+    "need.matches_yours": _l("%(company)s posted a need, “%(need)s”, that %(count)s of your listings match."),
     "company.transferred": _l("%(company)s was transferred to its claimant by a site administrator; "
                               "your account is closed."),
 }

@@ -15,6 +15,7 @@ Knows nothing of Flask or of the portal's models: documents go in, ranked ids co
 
 from .errors import IndexDamaged, IndexLocked, SearchIndexError
 from .index import Change, SearchIndex, VerifyReport, move_aside_and_create
+from .matching import Match, NeedText
 from .schema import Document
 from .searching import SearchQuery, SearchResult
 
@@ -23,6 +24,8 @@ __all__ = [
     "Document",
     "IndexDamaged",
     "IndexLocked",
+    "Match",
+    "NeedText",
     "SearchIndex",
     "SearchIndexError",
     "SearchQuery",

@@ -24,6 +24,7 @@ from whoosh.writing import SegmentWriter
 
 from . import bulk, storage, whoosh_internals
 from .errors import IndexDamaged, IndexLocked
+from .matching import Match, NeedText, match_need
 from .merging import merge_segments
 from .schema import META_ID, Document, document_fields, make_schema, meta_fields
 from .searching import SearchQuery, SearchResult, run_search
@@ -280,6 +281,14 @@ class SearchIndex:
         except FileNotFoundError:
             self.close()
             return similar(self._searcher(), doc_id, limit)
+
+    def match_need(self, need: NeedText, limit: int = 5, among: list[str] | None = None) -> list[Match]:
+        """Listings answering a technology need, best first, each with why (see :mod:`search.matching`)."""
+        try:
+            return match_need(self._searcher(), need, limit, among)
+        except FileNotFoundError:
+            self.close()
+            return match_need(self._searcher(), need, limit, among)
 
     def _searcher(self) -> Searcher:
         ix = self._index()

@@ -135,6 +135,12 @@ EVENTS: dict[str, Event] = {
     "open_licence.taken": _e(_l("Open licence taken"), _l("%(company)s took the open licence on patent %(patent)s."),
                              company=first(licensee_of(data("deal")), said(r"^(.+) took the open licence")),
                              patent=said(r"open licence on (\S+)$")),
+    # technology needs (issue 17)
+    "need.posted": _e(_l("Need posted"), _l("Need “%(title)s” posted"), title=data("title")),
+    "need.closed": _e(_l("Need closed")),
+    "need.expired": _e(_l("Need expired"), _l("Need expired at its deadline %(date)s"), date=data("deadline")),
+    "need.proposed": _e(_l("Listings proposed for a need"), _l("%(centre)s proposed listings for the need"),
+                        centre=org(data("centre"))),
     "event.created": _e(_l("Event created"), _l("Event “%(title)s” created"), title=data("title")),
     "event.updated": _e(_l("Event edited")),
     "event.registered": _e(_l("Registered for an event"), _l("%(company)s registered for the event"),
@@ -230,6 +236,7 @@ TARGET_LABELS = {
     "open_licence_acceptances": _l("Open licence taken #%(id)s"), "programme_parameters": _l("Programme parameters"),
     "pct_applications": _l("PCT application #%(id)s"), "navigation_reports": _l("Navigation report #%(id)s"),
     "rules_documents": _l("Rules document #%(id)s"), "centre_awards": _l("Award #%(id)s"),
+    "needs": _l("Technology need #%(id)s"),
 }
 _NAMES = re.compile(r"%\((\w+)\)s")
 

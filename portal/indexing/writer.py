@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 BATCH = 500
 RECORD_SECONDS = 10.0  # how often a writer with nothing new records its mark and heartbeat
 _lock = threading.Lock()
+# Called with the ids of the listings a pass has just applied, once they are searchable (the needs
+# area announces new listings to matching needs); each hook commits or rolls back on its own.
+AFTER_APPLY: list = []
 
 
 def get_index(app: Flask | None = None) -> SearchIndex:
@@ -102,6 +105,7 @@ def apply_pending(index: SearchIndex | None = None, batch: int = BATCH, merge: b
     horizon = changelog.horizon()  # read first: every row at or below it is visible to the reads below
     rows = [row for row in changelog.rows_after(mark) if row.id not in state.ahead]
     applied = 0
+    touched = sorted({row.listing_id for row in rows})
     for start in range(0, len(rows), batch):
         chunk = rows[start:start + batch]
         # Rows are in position order: every row up to this chunk's last is applied once it commits.
@@ -114,6 +118,9 @@ def apply_pending(index: SearchIndex | None = None, batch: int = BATCH, merge: b
     recorded = index.last_applied_id()
     state.ahead = {row_id: position for row_id, position in state.ahead.items() if position > recorded}
     _register(index, state, recorded, applied=bool(applied))
+    if applied:
+        for hook in AFTER_APPLY:
+            hook(touched)
     return applied
 
 

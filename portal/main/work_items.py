@@ -230,8 +230,21 @@ def targets(centre: Organisation) -> Section:
 # ---------------------------------------------------------------- enterprise
 
 def enterprise_sections(org: Organisation, since: datetime, user=None, now: datetime | None = None) -> list[Section]:
-    return [own_requests(org.id), acceptances(org.id), new_listings(since), *saved_search_sections(org, user, now),
-            join_requests(org.id)]
+    return [own_requests(org.id), acceptances(org.id), recommended(org), new_listings(since),
+            *saved_search_sections(org, user, now), join_requests(org.id)]
+
+
+def recommended(org: Organisation) -> Section:
+    """为您推荐: listings picked from the enterprise's needs, past requests and industry (portal.needs)."""
+    from portal.needs.forms import shanghai_today
+    from portal.needs.recommend import recommended_for
+
+    picks = recommended_for(org, shanghai_today(), LIMIT)
+    rows = [Row(localised(p.listing, "title"), url_for("listings.detail", listing_id=p.listing.id),
+                " · ".join((_name(p.listing.centre), p.reason))) for p in picks]
+    return Section("recommended", _("Recommended for you"), len(rows), rows, url_for("needs.index"),
+                   _("Technology needs"), note=_("From your needs, the listings you asked about and your industry."),
+                   empty=_("Nothing to recommend yet: post a need or ask about a listing."))
 
 
 def own_requests(enterprise_id: int) -> Section:

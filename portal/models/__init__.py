@@ -39,6 +39,14 @@ from portal.models.metrics import (
     RulesDocument,
     current_parameters,
 )
+from portal.models.needs import (
+    MATCH_SOURCES,
+    NEED_STATUSES,
+    NEED_VISIBILITIES,
+    Need,
+    NeedMatch,
+    NeedProposal,
+)
 from portal.models.notifications import Notification, OutgoingMail
 from portal.models.orgs import EXCHANGE_BASES, ORG_KINDS, Organisation
 from portal.models.patents import LEGAL_STATUSES, VALUE_DIMENSIONS, Patent, PatentCoOwner, PatentIPC
@@ -75,4 +83,5 @@ __all__ = [
     "IMPORT_JOB_STATUSES", "IMPORT_KINDS", "ImportJob",
     "CHANNELS", "ListingViewCount", "EventRegistration", "registration_listings",
     "DELIVERIES", "SavedSearch", "SavedSearchSent",
+    "MATCH_SOURCES", "NEED_STATUSES", "NEED_VISIBILITIES", "Need", "NeedMatch", "NeedProposal",
 ]

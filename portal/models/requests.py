@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,6 +16,9 @@ from portal.models.orgs import Organisation
 from portal.models.patents import Patent
 from portal.models.types import UTCDateTime, utcnow
 from portal.models.users import User
+
+if TYPE_CHECKING:  # needs area (issue 17)
+    from portal.models.needs import Need
 
 REQUEST_STATUSES = ("submitted", "under_review", "negotiating", "agreed", "declined", "withdrawn")
 OPEN_STATUSES = ("submitted", "under_review", "negotiating")  # still waiting for an outcome
@@ -48,12 +52,16 @@ class LicenceRequest(db.Model):
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The form's one-time key: a POST sent again finds this row instead of making a second (transaction.once).
     submission_key: Mapped[str | None] = mapped_column(String(32), unique=True)
+    # needs area (issue 17): the technology need the request answers, when filed from a proposal
+    # or a recommendation on the need's page.
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("needs.id"), index=True)
 
     listing: Mapped[Listing] = relationship()
     enterprise: Mapped[Organisation] = relationship()
     created_by: Mapped[User] = relationship()
     messages: Mapped[list[RequestMessage]] = relationship(back_populates="request", order_by="RequestMessage.id")
     history: Mapped[list[RequestStatusChange]] = relationship(order_by="RequestStatusChange.id")
+    need: Mapped[Need | None] = relationship()  # needs area (issue 17)
 
     @property
     def is_open(self) -> bool:

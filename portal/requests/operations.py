@@ -36,6 +36,7 @@ class RequestData:
     message: str = ""
     event_id: int | None = None
     channel: str = "direct"  # portal/requests/channels.py
+    need_id: int | None = None  # needs area: the enterprise's own need this request answers
 
 
 def centre_users(listing: Listing) -> list[User]:
@@ -83,7 +84,8 @@ def file_request(listing: Listing, user: User, data: RequestData) -> LicenceRequ
         listing=listing, enterprise_id=user.organisation_id, created_by_id=user.id, mode=data.mode,
         intended_use=data.intended_use.strip(), products=data.products.strip(), region=data.region.strip(),
         scale=data.scale.strip(), proposed_terms=data.proposed_terms.strip(), event_id=data.event_id,
-        channel=data.channel if data.channel in CHANNELS else "direct", status="submitted")
+        channel=data.channel if data.channel in CHANNELS else "direct", status="submitted",
+        need_id=own_need_id(data.need_id, user))
     db.session.add(request)
     db.session.flush()
     _record_status(request, None, "submitted", user)
@@ -93,6 +95,16 @@ def file_request(listing: Listing, user: User, data: RequestData) -> LicenceRequ
            {"listing": listing.title[:80], "company": user.organisation.name_zh},
            "requests.detail", request_id=request.id)
     return request
+
+
+def own_need_id(need_id: int | None, user: User) -> int | None:
+    """needs area: the need id when it is one of the user's organisation's needs, else None (ignored)."""
+    if need_id is None:
+        return None
+    from portal.models import Need
+
+    need = db.session.get(Need, need_id)
+    return need.id if need is not None and need.enterprise_id == user.organisation_id else None
 
 
 def change_status(request: LicenceRequest, new: str, user: User, reason: str = "") -> None:

@@ -26,6 +26,7 @@ from portal.models import (
     Patent,
     RequestMessage,
 )
+from portal.needs.views import need_for_request
 from portal.permissions import require
 from portal.requests import operations as ops
 from portal.requests.access import can_see_request
@@ -65,7 +66,8 @@ def new(listing_id: int):
                                products=form.products.data or "", region=form.region.data or "",
                                scale=form.scale.data or "", proposed_terms=form.proposed_terms.data or "",
                                message=form.message.data or "", event_id=form.event_id.data,
-                               channel=request_channel(via, form.event_id.data))
+                               channel=request_channel(via, form.event_id.data),
+                               need_id=need_for_request(current_user))
         done = perform(lambda: once(LicenceRequest, form.submission_key.data,
                                     lambda: ops.file_request(listing, current_user, data),
                                     enterprise_id=current_user.organisation_id),

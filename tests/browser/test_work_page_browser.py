@@ -25,8 +25,8 @@ expect = pytest.importorskip("playwright.sync_api").expect
 SHOTS = Path("/tmp/shots16")
 # The sections each role's page shows.
 SECTIONS = {
-    "centre_staff": ("requests", "recordals", "forwards", "drafts", "targets"),
-    "sme_member": ("requests", "notices", "new-listings", "saved-searches", "joins"),
+    "centre_staff": ("requests", "recordals", "forwards", "drafts", "event-signups", "targets"),
+    "sme_member": ("requests", "notices", "recommended", "new-listings", "saved-searches", "joins"),
     "organiser": ("upcoming", "no-outcomes"),
     "exchange_operator": ("forwards",),
     "site_admin": ("joins", "claims", "unverified"),
