@@ -18,6 +18,7 @@ from portal.listings.queries import (
     with_details,
 )
 from portal.models import Listing, Organisation
+from portal.requests.open_licence import held_message, held_open_licences
 
 bp = Blueprint("listings", __name__)
 log = logging.getLogger(__name__)
@@ -47,7 +48,8 @@ def detail(listing_id: int):
         abort(404)
     if listing.status != "published" and not can_manage_listing(current_user, listing):
         abort(404)
-    return render_template("listings/detail.html", listing=listing, similar=similar_listings(listing))
+    return render_template("listings/detail.html", listing=listing, similar=similar_listings(listing),
+                           held=held_open_licences(current_user, listing), held_message=held_message)
 
 
 def similar_listings(listing: Listing, limit: int = 5) -> list[Listing]:
