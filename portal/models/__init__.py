@@ -11,7 +11,7 @@ from portal.models.exchange import (
     ExchangeForwardChange,
     ExchangeToken,
 )
-from portal.models.imports import IMPORT_JOB_STATUSES, IMPORT_KINDS, ImportJob
+from portal.models.imports import IMPORT_JOB_STATUSES, IMPORT_KINDS, HeldUpload, ImportJob
 from portal.models.listings import (
     FIELDS,
     LISTING_STATUSES,
@@ -63,5 +63,5 @@ __all__ = [
     "FORWARD_TRANSITIONS",
     "AWARD_KINDS", "CentreAward", "CentreProfile", "NavigationReport", "PctApplication", "ProgrammeParameters",
     "RulesDocument", "current_parameters",
-    "IMPORT_JOB_STATUSES", "IMPORT_KINDS", "ImportJob",
+    "IMPORT_JOB_STATUSES", "IMPORT_KINDS", "HeldUpload", "ImportJob",
 ]
