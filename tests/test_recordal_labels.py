@@ -12,8 +12,8 @@ from flask_babel import force_locale
 from openpyxl import load_workbook
 
 from portal.extensions import db
-from portal.labels import RECORDAL_STATUS_LABELS
-from portal.metrics.export import recordal_zh
+from portal.labels import RECORDAL_STATUS_LABELS, SIZE_CLASS_LABELS, in_chinese
+from portal.metrics.export import SIZE_ZH, recordal_zh
 from portal.models import RECORDAL_STATUSES, Deal
 from portal.rules.licensing import RECORDAL_STATUSES as RULE_LABELS
 
@@ -28,6 +28,8 @@ def test_every_place_uses_the_screen_labels(app):
         assert {k: RULE_LABELS[k][0] for k in RECORDAL_STATUSES} == screens
         with force_locale("en"):  # the export stays Chinese whatever the reader's language
             assert recordal_zh() == screens
+        # the exports' other fixed words agree with the screens too
+        assert in_chinese(SIZE_CLASS_LABELS) == SIZE_ZH
 
 
 @pytest.fixture
