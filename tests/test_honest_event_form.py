@@ -69,3 +69,13 @@ def test_chinese_messages(client, auth, app, centre, organiser):
     page = _page(response)
     assert response.status_code == 400
     assert "Unknown event kind." not in page and "must end after" not in page
+
+
+def test_bad_input_is_refused_plainly(client, auth, app, centre, organiser):
+    english(client)
+    auth.login(organiser.email)
+    for changes in ({"title": "路演\x00"}, {"attendance": f"{centre.code}, 99999999999999999999"},
+                    {"starts_at": "99999-01-01T00:00"}, {"listings": ["99999999999999"]}):
+        response = post(client, "/events/new", {**FORM, **changes})
+        assert response.status_code == 400, changes
+    assert count(app, Event) == 0

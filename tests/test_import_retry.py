@@ -187,3 +187,11 @@ def test_a_setting_error_keeps_the_kept_file(client, auth, app, centre_staff):
     assert response.status_code == 400 and 'id="held-file"' in page and held_token(page) == token
     assert send(client, PATENTS, held=token, publish="").status_code == 200
     assert count(app, Patent) == 1
+
+
+def test_bad_tokens_answer_plainly(client, auth, app, centre_staff):
+    auth.login(centre_staff.email)
+    for token in ("abc\x00def", "' OR 1=1 --", "é" * 60):
+        response = send(client, PATENTS, held=token, publish="")
+        assert response.status_code == 400, token
+    assert count(app, Patent) == 0
