@@ -19,6 +19,7 @@ from sqlalchemy import func, or_
 from portal import audit
 from portal.errors import OperationError, OperationErrors
 from portal.extensions import db
+from portal.inputs import MAX_DB_INT
 from portal.labels import EVENT_KIND_LABELS
 from portal.models import (
     EVENT_KINDS,
@@ -135,6 +136,9 @@ def _clean_url(url: str) -> str | None:
 def _resolve_listings(event: Event | None, ids: list[int], problems: list[OperationError]) -> list[Listing]:
     """Published listings of any centre; a listing presented earlier stays even if withdrawn since."""
     ids = list(dict.fromkeys(ids))
+    if any(not 0 < i <= MAX_DB_INT for i in ids):  # no such listing; the database would refuse the number
+        problems.append(OperationError(_("Only published listings can be presented."), field="listings"))
+        return []
     already = {x.id for x in event.listings} if event is not None else set()
     listings = {x.id: x for x in db.session.scalars(db.select(Listing).where(Listing.id.in_(ids)))} if ids else {}
     for listing_id in ids:

@@ -153,7 +153,9 @@ def _event_data(form: EventForm) -> ops.EventData:
         kind=form.kind.data or "", title=form.title.data or "",
         starts_at=form.shanghai_to_aware(form.starts_at.data), ends_at=form.shanghai_to_aware(form.ends_at.data),
         place=form.place.data or "", online_url=form.online_url.data or "",
-        listing_ids=form.listings.data or [], attendees=attendees, notes=form.notes.data or "", problems=problems)
+        # ids the field refused (not among its choices) are its own error, never looked up
+        listing_ids=[] if form.listings.errors else (form.listings.data or []), attendees=attendees,
+        notes=form.notes.data or "", problems=problems)
 
 
 def _submit(form: EventForm, event: Event | None, operation) -> Outcome | None:
