@@ -15,6 +15,15 @@ class OperationError(Exception):
         self.field = field
 
 
+class OperationErrors(OperationError):
+    """Several refusals found together, each for its own field, so that a form shows every
+    problem at once instead of one per submit. ``message`` joins them for a flash."""
+
+    def __init__(self, errors: list[OperationError]):
+        super().__init__(" ".join(e.message for e in errors), field=None)
+        self.errors = list(errors)
+
+
 def rule_message(exc: Exception) -> str:
     """Translate a ``portal.rules`` error (English template + params) into the user's language."""
     template = getattr(exc, "template", None)

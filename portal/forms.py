@@ -7,7 +7,7 @@ from functools import lru_cache
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
-from portal.errors import OperationError
+from portal.errors import OperationError, OperationErrors
 
 
 class EmptyForm(FlaskForm):
@@ -27,7 +27,12 @@ def optional_id(value) -> int | None:
 
 
 def form_error(form, exc: OperationError) -> None:
-    """Attach an operation's refusal to its field, or to the form as a whole."""
+    """Attach an operation's refusal to its field, or to the form as a whole (every one of
+    several refusals raised together)."""
+    if isinstance(exc, OperationErrors):
+        for each in exc.errors:
+            form_error(form, each)
+        return
     field = getattr(form, exc.field, None) if exc.field else None
     if field is not None:
         field.errors = [*field.errors, exc.message]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import get_locale, gettext, lazy_pgettext
+from flask_babel import force_locale, get_locale, gettext, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 
 ROLE_LABELS = {
@@ -160,6 +160,26 @@ RECORDAL_STATUS_LABELS = {
     "recorded": lazy_pgettext("recordal status", "Recorded"),
     "refused": lazy_pgettext("recordal status", "Refused"),
 }
+
+
+# Reasons the portal itself writes on a status change, stored as written and shown in the reader's
+# language (a person's reason is shown as typed).
+SYSTEM_REASONS = {
+    "open licence: accepted on submission": _l("Open licence: accepted on submission"),
+}
+
+
+def reason_text(reason: str | None) -> str | None:
+    """A status change's reason as the reader should see it."""
+    return str(SYSTEM_REASONS[reason]) if reason in SYSTEM_REASONS else reason
+
+
+def in_chinese(labels: dict) -> dict[str, str]:
+    """``labels`` as the Chinese screens show them, whatever the reader's language: for documents
+    that are Chinese by rule (the assessment exports), so a file never words a status differently
+    from the page it came from."""
+    with force_locale("zh_CN"):
+        return {key: str(label) for key, label in labels.items()}
 
 
 # ---------------------------------------------------------------- events

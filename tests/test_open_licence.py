@@ -112,9 +112,11 @@ def test_fee_above_guidance_cap_warns_but_declares(client, app, make, centre, st
 
 
 def test_no_exclusive_or_sole_while_open_licence_in_force(client, app, make, centre, staff):
+    """A draft saved before the declaration is refused at publication (a draft saved after it is
+    refused at once: tests/test_draft_licence_rules.py)."""
     patent = make.patent(centre)
-    assert declare(client, patent.id).status_code == 302
     listing = make.listing(centre, [patent], modes=("exclusive",), publish=False)
+    assert declare(client, patent.id).status_code == 302
     response = post(client, f"/manage/listings/{listing.id}/publish", follow_redirects=True)
     assert "不得就该专利给予独占许可" in response.get_data(as_text=True)
     with app.app_context():

@@ -66,10 +66,51 @@ def count_notifications(app, user_id, kind):
 def test_taking_twice_is_refused(client, auth, app, open_listing, sme_user):
     auth.login(sme_user.email)
     take(client, open_listing)
+    # a form sent again (another tab, the back button) is sent back to the listing, which says so
     response = take(client, open_listing)
-    assert response.status_code == 400 and "已获得该开放许可" in response.get_data(as_text=True)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/listings/{open_listing['listing']}")
+    assert "贵公司已取得该开放许可" in client.get(response.headers["Location"]).get_data(as_text=True)
     with app.app_context():
         assert db.session.query(Deal).count() == 1
+
+
+def test_holder_is_not_offered_the_form_again(client, auth, app, open_listing, sme_user, other_sme):
+    listing_url = f"/listings/{open_listing['listing']}"
+    form_url = f"{listing_url}/patents/{open_listing['patent']}/take-open-licence"
+    auth.login(sme_user.email)
+    assert form_url in client.get(listing_url).get_data(as_text=True)
+    take(client, open_listing)
+    with app.app_context():
+        acceptance = db.session.scalar(db.select(OpenLicenceAcceptance))
+        taken_on, number = acceptance.effective_date.isoformat(), acceptance.notice_number
+    page = client.get(listing_url).get_data(as_text=True)
+    assert form_url not in page
+    assert f"贵公司已取得该开放许可：于 {taken_on} 取得，通知书编号 {number}。" in page
+    assert f"/open-licences/{acceptance.id}/notice" in page
+    response = client.get(form_url)  # typed in by hand: back to the listing, which says why
+    assert response.status_code == 302 and response.headers["Location"].endswith(listing_url)
+    # another company is still offered the form
+    auth.logout()
+    auth.login(other_sme.email)
+    page = client.get(listing_url).get_data(as_text=True)
+    assert form_url in page and "贵公司已取得" not in page
+    assert client.get(form_url).status_code == 200
+
+
+def test_operation_still_refuses_a_second_licence(app, open_listing, sme_user):
+    """Two requests racing past the page: the operation itself refuses the second."""
+    from portal.errors import OperationError
+    from portal.models import Listing, Patent, User
+    from portal.requests.open_licence import LicenseeDetails, take_open_licence
+
+    with app.test_request_context():
+        listing = db.session.get(Listing, open_listing["listing"])
+        patent = db.session.get(Patent, open_listing["patent"])
+        user = db.session.get(User, sme_user.id)
+        take_open_licence(listing, patent, user, LicenseeDetails("甲", "", ""))
+        with pytest.raises(OperationError, match="已获得该开放许可"):
+            take_open_licence(listing, patent, user, LicenseeDetails("甲", "", ""))
+        db.session.rollback()
 
 
 def test_confirmation_is_required(client, auth, app, open_listing, sme_user):

@@ -62,8 +62,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("received_date", "到账日期", _l("Date the amount was received"), "2023-07-15"),
     Column("registration_date", "转让登记日", _l("Assignments: date of registration with CNIPA (the assignment "
                                             "counts from it)"), ""),
-    Column("recordal_status", "备案状态", _l("CNIPA recordal: not_filed, filed, recorded or refused (未备案 / 已提交 / "
-                                         "已备案 / 不予备案); empty means not filed"), "recorded"),
+    Column("recordal_status", "备案状态", _l(
+        "CNIPA recordal: not_filed, filed, recorded or refused (未备案 / 已提交备案 / 已备案 / 不予备案); empty "
+        "means not filed"), "recorded"),
     Column("recordal_number", "备案号", _l("Recordal number, with recorded"), "2023310000123"),
     Column("recordal_date", "备案日", _l("Recordal date, with recorded"), "2023-08-01"),
     Column("recordal_refusal_reason", "不予备案理由", _l("Why the recordal was refused, with refused"), ""),
@@ -88,7 +89,7 @@ _MODES = s.choice_lookup([
 _RECORDAL = s.choice_lookup([
     *((key, key) for key in RECORDAL_STATUSES),
     *((label, key) for key, labels in RECORDAL_STATUSES.items() for label in labels),
-    ("未备案", "not_filed"), ("备案中", "filed"), ("已受理", "filed"),
+    ("未提交", "not_filed"), ("已提交", "filed"), ("备案中", "filed"), ("已受理", "filed"),
 ])
 _INDUSTRIES = s.choice_lookup([
     *((key, key) for key in INDUSTRIES),
@@ -172,7 +173,7 @@ def parse_kind(value: object) -> str | None:
 
 def parse_recordal_status(value: object) -> str:
     return s.parse_choice(value, _RECORDAL, _("%(value)s is not a recordal status: write not_filed, filed, recorded "
-                                              "or refused (未备案 / 已提交 / 已备案 / 不予备案).")) or "not_filed"
+                                              "or refused (未备案 / 已提交备案 / 已备案 / 不予备案).")) or "not_filed"
 
 
 def parse_industry(value: object) -> str | None:

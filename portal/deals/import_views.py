@@ -6,16 +6,14 @@ from datetime import date, timedelta
 
 from flask import Blueprint, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField
 
 from portal.deals.import_rows import COLUMNS
 from portal.deals.importer import import_deals
 from portal.extensions import db
-from portal.imports.job_views import queue_large_upload, recent_jobs
+from portal.imports.forms import ImportUploadForm
+from portal.imports.job_views import recent_jobs
+from portal.imports.upload import submit_upload
 from portal.imports.views import import_page
 from portal.models import Patent
 from portal.permissions import require
@@ -31,10 +29,8 @@ _ZH_EXAMPLE = {"kind": "普通许可", "counterparty_industry": "工业", "recor
                "exchange": "上海技术交易所"}
 
 
-class DealImportForm(FlaskForm):
-    file = FileField(_l("Spreadsheet (.csv or .xlsx)"), validators=[
-        FileRequired(_l("Choose a file.")), FileAllowed(["csv", "xlsx"], _l("Upload a .csv or .xlsx file."))])
-    dry_run = BooleanField(_l("Dry run: check every row, save nothing"))
+class DealImportForm(ImportUploadForm):
+    """The file and the dry-run switch: all a deal import asks."""
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -43,18 +39,13 @@ def upload():
     """Upload a spreadsheet of the centre's past deals; show the report row by row (a large file is
     queued as an import job and followed on its own page)."""
     form = DealImportForm()
-    report = None
-    if form.validate_on_submit():
-        upload = form.file.data
-        with upload.stream:  # a large upload is spooled to a temporary file: close it at once
-            data = upload.read()
-        queued = queue_large_upload("deals", data, upload.filename or "", dry_run=form.dry_run.data)
-        if queued is not None:
-            return queued
-        report = import_deals(current_user.organisation, data, upload.filename or "",
-                              dry_run=form.dry_run.data, actor=current_user._get_current_object())
-    return import_page("deals/import.html", form, report, columns=COLUMNS, industries=INDUSTRIES,
-                       jobs=recent_jobs("deals"))
+    done = submit_upload("deals", form, lambda data, filename: import_deals(
+        current_user.organisation, data, filename, dry_run=form.dry_run.data,
+        actor=current_user._get_current_object()), dry_run=form.dry_run.data)
+    if done.redirect is not None:
+        return done.redirect
+    return import_page("deals/import.html", form, done.report, columns=COLUMNS, industries=INDUSTRIES,
+                       jobs=recent_jobs("deals"), held=done.held)
 
 
 def template_rows(centre_id: int, chinese: bool = False) -> tuple[list[str], list[object]]:

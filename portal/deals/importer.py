@@ -73,7 +73,7 @@ def import_deals(centre: Organisation, file: bytes | str | Path, filename: str |
                            current_app.config["IMPORT_MAX_ERROR_ROWS"])
     except FileProblem as exc:
         return report.file_error([str(exc)])
-    if prepared.file_errors:
+    if prepared.file_errors and not prepared.rows:
         return report.file_error(prepared.file_errors)
     rows = prepared.rows
     _load_patents(rows, centre)
@@ -87,6 +87,8 @@ def import_deals(centre: Organisation, file: bytes | str | Path, filename: str |
             run.write(row)
     _fill(report, rows)
     report.stopped_at = prepared.stopped_at
+    if prepared.file_errors:  # an unknown column: reported with the rows' own problems, nothing kept
+        report.file_error(prepared.file_errors)
     if report.errors or dry_run:
         db.session.rollback()
         return report

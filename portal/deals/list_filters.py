@@ -17,7 +17,7 @@ from sqlalchemy import and_, extract, not_, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
-from portal.metrics.export import DEAL_HEADINGS, DEALS_SHEET, KIND_ZH, LICENCE_TYPE_ZH, RECORDAL_ZH, SIZE_ZH
+from portal.metrics.export import DEAL_HEADINGS, DEALS_SHEET, KIND_ZH, LICENCE_TYPE_ZH, SIZE_ZH, recordal_zh
 from portal.models import RECORDAL_STATUSES, Deal, Organisation
 from portal.rules.targets import SME_CLASSES, money
 from portal.spreadsheets import Sheet, workbook_bytes
@@ -126,6 +126,7 @@ def export_rows(centre_id: int, f: DealFilters, today: date) -> list[list]:
     """The deals of the list, in its order, in the columns of the assessment export (Chinese, like it)."""
     query = deals_query(centre_id, f, today).options(selectinload(Deal.patents), selectinload(Deal.payments))
     rows = []
+    recordal = recordal_zh()
     for deal in db.session.scalars(query):
         rows.append([
             deal.id, deal.concluded_on or "", KIND_ZH[deal.kind], LICENCE_TYPE_ZH.get(deal.licence_type or "", ""),
@@ -133,7 +134,7 @@ def export_rows(centre_id: int, f: DealFilters, today: date) -> list[list]:
             SIZE_ZH.get(deal.licensee_size_class or "", "未知"),
             "是" if deal.licensee_size_class in SME_CLASSES else "否", deal.contract_amount_yuan,
             money(deal.received_yuan), deal.effective_date, deal.registration_date or "",
-            RECORDAL_ZH.get(deal.recordal_status, deal.recordal_status), deal.recordal_number or "",
+            recordal.get(deal.recordal_status, deal.recordal_status), deal.recordal_number or "",
             "；".join(p.application_number for p in deal.patents), deal.recordal_due or ""])
     return rows
 

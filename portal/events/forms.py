@@ -38,9 +38,9 @@ class EventForm(FlaskForm):
     capacity = IntegerField(_l("Places for sign-up (empty: no limit)"),
                             validators=[Optional(), NumberRange(min=1, max=100000)])
 
-    def shanghai_to_aware(self, value: datetime) -> datetime:
-        """A time typed on the form is Shanghai time."""
-        return value.replace(tzinfo=SHANGHAI)
+    def shanghai_to_aware(self, value: datetime | None) -> datetime | None:
+        """A time typed on the form is Shanghai time (None: it did not parse)."""
+        return value.replace(tzinfo=SHANGHAI) if value is not None else None
 
     def fill_times(self, starts_at: datetime, ends_at: datetime) -> None:
         """Show stored UTC times as Shanghai wall-clock time."""

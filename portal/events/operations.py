@@ -17,8 +17,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_
 
 from portal import audit
-from portal.errors import OperationError
+from portal.errors import OperationError, OperationErrors
 from portal.extensions import db
+from portal.inputs import MAX_DB_INT
 from portal.labels import EVENT_KIND_LABELS
 from portal.models import (
     EVENT_KINDS,
@@ -60,14 +61,16 @@ class Attendee:
 class EventData:
     kind: str
     title: str
-    starts_at: datetime  # timezone-aware
-    ends_at: datetime
+    starts_at: datetime | None  # timezone-aware; None only when checking a form whose time did not parse
+    ends_at: datetime | None
     place: str = ""
     online_url: str = ""
     listing_ids: list[int] = field(default_factory=list)
     attendees: list[Attendee] = field(default_factory=list)
     notes: str = ""
     capacity: int | None = None  # places for sign-up (portal/events/registrations.py); None: no limit
+    # Problems already found while reading the form (attendance lines), reported with the rest.
+    problems: list[OperationError] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- access
@@ -80,24 +83,27 @@ def can_manage_event(user, event: Event) -> bool:
 
 # ---------------------------------------------------------------- parsing
 
-def parse_attendance(text: str) -> list[Attendee]:
-    """Read "organisation, headcount" lines; blank lines are skipped. Raises OperationError."""
-    attendees = []
+def read_attendance(text: str) -> tuple[list[Attendee], list[OperationError]]:
+    """Read "organisation, headcount" lines (blank lines are skipped): the attendees, and a
+    problem for every line that cannot be read, so the form lists them all at once."""
+    attendees, problems = [], []
     for number, raw in enumerate((text or "").splitlines(), start=1):
         line = raw.strip()
         if not line:
             continue
         match = _ATTENDANCE_LINE.match(line)
         if match is None:
-            raise OperationError(_("Line %(line)d: write the organisation's code, a comma and the number of "
-                                   "people, for example “%(example)s”.", line=number, example="ruijin-ip, 3"),
-                                 field="attendance")
+            problems.append(OperationError(_(
+                "Line %(line)d: write the organisation's code, a comma and the number of people, for example "
+                "“%(example)s”.", line=number, example="ruijin-ip, 3"), field="attendance"))
+            continue
         count = unicodedata.normalize("NFKC", match["count"]).strip()  # full-width digits from a Chinese IME
         if not count.isascii() or not count.isdigit() or not 1 <= int(count) <= MAX_HEADCOUNT:
-            raise OperationError(_("Line %(line)d: the number of people must be a whole number from 1 to "
-                                   "%(max)d.", line=number, max=MAX_HEADCOUNT), field="attendance")
+            problems.append(OperationError(_("Line %(line)d: the number of people must be a whole number from 1 "
+                                             "to %(max)d.", line=number, max=MAX_HEADCOUNT), field="attendance"))
+            continue
         attendees.append(Attendee(reference=match["ref"].strip(), headcount=int(count), line=number))
-    return attendees
+    return attendees, problems
 
 
 def attendance_text(event: Event) -> str:
@@ -128,59 +134,85 @@ def _clean_url(url: str) -> str | None:
     return url
 
 
-def _resolve_listings(event: Event, ids: list[int]) -> list[Listing]:
+def _resolve_listings(event: Event | None, ids: list[int], problems: list[OperationError]) -> list[Listing]:
     """Published listings of any centre; a listing presented earlier stays even if withdrawn since."""
     ids = list(dict.fromkeys(ids))
-    already = {x.id for x in event.listings}
+    if any(not 0 < i <= MAX_DB_INT for i in ids):  # no such listing; the database would refuse the number
+        problems.append(OperationError(_("Only published listings can be presented."), field="listings"))
+        return []
+    already = {x.id for x in event.listings} if event is not None else set()
     listings = {x.id: x for x in db.session.scalars(db.select(Listing).where(Listing.id.in_(ids)))} if ids else {}
     for listing_id in ids:
         listing = listings.get(listing_id)
         if listing is None or (listing.status != "published" and listing_id not in already):
-            raise OperationError(_("Only published listings can be presented."), field="listings")
+            problems.append(OperationError(_("Only published listings can be presented."), field="listings"))
+            return []
     return [listings[i] for i in ids]
 
 
-def _resolve_attendees(attendees: list[Attendee]) -> list[tuple[Organisation, int]]:
+def _resolve_attendees(attendees: list[Attendee], problems: list[OperationError]) -> list[tuple[Organisation, int]]:
     resolved: dict[int, tuple[Organisation, int]] = {}
     for attendee in attendees:
         found = find_organisation(attendee.reference)
         if not found:
-            raise OperationError(_("Line %(line)d: no organisation has the code, credit code or name "
-                                   "“%(ref)s”.", line=attendee.line, ref=attendee.reference[:100]),
-                                 field="attendance")
-        if len(found) > 1:
-            raise OperationError(_("Line %(line)d: “%(ref)s” matches several organisations; give its code.",
-                                   line=attendee.line, ref=attendee.reference[:100]), field="attendance")
-        org = found[0]
-        if org.id in resolved:
-            raise OperationError(_("Line %(line)d: %(name)s is listed twice.", line=attendee.line,
-                                   name=org.display_name(str(get_locale()))), field="attendance")
-        resolved[org.id] = (org, attendee.headcount)
+            problems.append(OperationError(_("Line %(line)d: no organisation has the code, credit code or name "
+                                             "“%(ref)s”.", line=attendee.line, ref=attendee.reference[:100]),
+                                           field="attendance"))
+        elif len(found) > 1:
+            problems.append(OperationError(_("Line %(line)d: “%(ref)s” matches several organisations; give its "
+                                             "code.", line=attendee.line, ref=attendee.reference[:100]),
+                                           field="attendance"))
+        elif found[0].id in resolved:
+            problems.append(OperationError(_("Line %(line)d: %(name)s is listed twice.", line=attendee.line,
+                                             name=found[0].display_name(str(get_locale()))), field="attendance"))
+        else:
+            resolved[found[0].id] = (found[0], attendee.headcount)
     return list(resolved.values())
 
 
-def _validate(data: EventData) -> tuple[str | None, str | None]:
+def _validate(data: EventData, problems: list[OperationError]) -> tuple[str | None, str | None]:
+    """Check the event's own fields, adding every problem to ``problems``; the place and link to store."""
     if data.kind not in EVENT_KINDS:
-        raise OperationError(_("Unknown event kind."), field="kind")
+        problems.append(OperationError(_("Unknown event kind."), field="kind"))
     if not (data.title or "").strip():
-        raise OperationError(_("The title is empty."), field="title")
-    if len(data.title.strip()) > 300:
-        raise OperationError(_("The title is too long."), field="title")
-    if data.starts_at.tzinfo is None or data.ends_at.tzinfo is None:
-        raise ValueError("event times must be timezone-aware")
-    if data.ends_at <= data.starts_at:
-        raise OperationError(_("The event must end after it starts."), field="ends_at")
+        problems.append(OperationError(_("The title is empty."), field="title"))
+    elif len(data.title.strip()) > 300:
+        problems.append(OperationError(_("The title is too long."), field="title"))
+    if data.starts_at is not None and data.ends_at is not None:
+        if data.starts_at.tzinfo is None or data.ends_at.tzinfo is None:
+            raise ValueError("event times must be timezone-aware")
+        if data.ends_at <= data.starts_at:
+            problems.append(OperationError(_("The event must end after it starts."), field="ends_at"))
     place = (data.place or "").strip()[:300] or None
-    url = _clean_url(data.online_url)
-    if place is None and url is None:
-        raise OperationError(_("Give a place or an online link (or both)."), field="place")
+    url = None
+    try:
+        url = _clean_url(data.online_url)
+    except OperationError as exc:
+        problems.append(exc)
+    if place is None and not (data.online_url or "").strip():
+        problems.append(OperationError(_("Give a place or an online link (or both)."), field="place"))
     return place, url
 
 
+def event_problems(event: Event | None, data: EventData) -> list[OperationError]:
+    """Every problem of ``data`` for ``event`` (None: a new one), changing nothing: a form whose
+    own checks failed lists these too, so the user corrects everything in one round."""
+    problems = list(data.problems)
+    _validate(data, problems)
+    _resolve_listings(event, data.listing_ids, problems)
+    _resolve_attendees(data.attendees, problems)
+    return problems
+
+
 def _apply(event: Event, data: EventData) -> None:
-    place, url = _validate(data)
-    listings = _resolve_listings(event, data.listing_ids)
-    attendees = _resolve_attendees(data.attendees)
+    if data.starts_at is None or data.ends_at is None:
+        raise ValueError("an event needs its start and end")
+    problems = list(data.problems)
+    place, url = _validate(data, problems)
+    listings = _resolve_listings(event, data.listing_ids, problems)
+    attendees = _resolve_attendees(data.attendees, problems)
+    if problems:
+        raise OperationErrors(problems)
     event.kind = data.kind
     event.title = data.title.strip()
     event.starts_at = data.starts_at.astimezone(UTC)

@@ -15,12 +15,12 @@ from portal.events.forms import EventForm
 from portal.events.ics import CalendarEntry, serialize_calendar
 from portal.events.registrations import sign_up_context
 from portal.extensions import db
-from portal.forms import choices
+from portal.forms import choices, form_error
 from portal.labels import EVENT_KIND_LABELS
 from portal.models import Event, EventAttendance, Listing
 from portal.permissions import require
 from portal.requests.access import can_see_request
-from portal.transaction import perform
+from portal.transaction import Outcome, perform
 
 bp = Blueprint("events", __name__)
 
@@ -151,12 +151,30 @@ def _listing_choices(event: Event | None):
 
 
 def _event_data(form: EventForm) -> ops.EventData:
+    attendees, problems = ops.read_attendance(form.attendance.data or "")
     return ops.EventData(
         kind=form.kind.data or "", title=form.title.data or "",
         starts_at=form.shanghai_to_aware(form.starts_at.data), ends_at=form.shanghai_to_aware(form.ends_at.data),
         place=form.place.data or "", online_url=form.online_url.data or "",
-        listing_ids=form.listings.data or [], attendees=ops.parse_attendance(form.attendance.data or ""),
-        notes=form.notes.data or "", capacity=form.capacity.data)
+        # ids the field refused (not among its choices) are its own error, never looked up
+        listing_ids=[] if form.listings.errors else (form.listings.data or []), attendees=attendees,
+        notes=form.notes.data or "", problems=problems,
+        capacity=form.capacity.data)
+
+
+def _submit(form: EventForm, event: Event | None, operation) -> Outcome | None:
+    """Validate the form and run ``operation`` on its data. When the form's own checks fail, the
+    event rules are checked too (without changing anything), so every problem shows at once."""
+    if not form.is_submitted():
+        return None
+    if form.validate():
+        return perform(lambda: operation(_event_data(form)), form=form)
+    if not form.csrf_token.errors:
+        for problem in ops.event_problems(event, _event_data(form)):
+            if not (problem.field and getattr(form, problem.field).errors):
+                form_error(form, problem)
+        db.session.rollback()  # only reads happened
+    return None
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
@@ -165,11 +183,10 @@ def new():
     """Record an event organised by the user's organisation."""
     form = EventForm()
     form.listings.choices = _listing_choices(None)
-    if form.validate_on_submit():
-        done = perform(lambda: ops.create_event(current_user.organisation, _event_data(form), current_user),
-                       form=form, success=_("Event recorded."))
-        if done:
-            return redirect(url_for("events.detail", event_id=done.value.id))
+    done = _submit(form, None, lambda data: ops.create_event(current_user.organisation, data, current_user))
+    if done:
+        flash(_("Event recorded."), "success")
+        return redirect(url_for("events.detail", event_id=done.value.id))
     return render_template("events/form.html", form=form, event=None), (400 if form.errors else 200)
 
 
@@ -186,9 +203,8 @@ def edit(event_id: int):
         form.attendance.data = ops.attendance_text(event)
         form.online_url.data = event.online_url or ""
         form.place.data = event.place or ""
-    if form.validate_on_submit():
-        done = perform(lambda: ops.update_event(event, _event_data(form), current_user), form=form)
-        if done:
-            flash(_("Event saved.") if done.value else _("Nothing was changed."), "success" if done.value else "info")
-            return redirect(url_for("events.detail", event_id=event.id))
+    done = _submit(form, event, lambda data: ops.update_event(event, data, current_user))
+    if done:
+        flash(_("Event saved.") if done.value else _("Nothing was changed."), "success" if done.value else "info")
+        return redirect(url_for("events.detail", event_id=event.id))
     return render_template("events/form.html", form=form, event=event), (400 if form.errors else 200)

@@ -16,6 +16,7 @@ from typing import Any
 from flask_babel import get_locale
 
 from portal.extensions import db
+from portal.labels import reason_text
 from portal.models import AuditEntry, Deal, ExchangeToken, Organisation, User
 
 
@@ -129,7 +130,7 @@ LICENSEE = first(org(data("licensee")),
                  licensee_of(lambda e, c: e.target_id if e.target_type == "deals" else None))
 TOKEN_EXCHANGE = target("exchange_tokens", lambda t, c: c.org_name(t.exchange), ExchangeToken)
 EXCHANGE = org(data("exchange"))
-REASON = data("reason")
+REASON = lambda e, c: reason_text(data("reason")(e, c))  # noqa: E731 - a source like the others
 TRAIL = {"method": said(r"(?:failed: |on )(\S+) "), "path": said(r"(?:failed: |on )\S+ (.+)$")}
 CENTRE = {"centre": org(said(r"^(\S+): "))}
 TITLE = {"title": said(r"“(.*)”")}

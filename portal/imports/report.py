@@ -39,8 +39,9 @@ class ImportReport:
         return self._count("error")
 
     def file_error(self, problems: list[str]) -> ImportReport:
-        """A problem with the file as a whole, reported on row 1 (the heading row): one shape."""
-        self.rows.append({"row": 1, "application_number": "", "status": "error", "errors": list(problems)})
+        """A problem with the file as a whole, reported on row 1 (the heading row), before the data
+        rows' own problems when those were read too: one shape, one report."""
+        self.rows.insert(0, {"row": 1, "application_number": "", "status": "error", "errors": list(problems)})
         return self
 
     def summary(self) -> str:

@@ -47,8 +47,11 @@ def match_headings(headings: list[object], columns: Iterable[Column],
     return keys, names
 
 
-def row_values(cells: list[object], keys: dict[int, str], errors: list[str]) -> dict[str, object]:
-    """A data row's cells by column key; a value under no heading is an error (named by its letter)."""
+def row_values(cells: list[object], keys: dict[int, str], errors: list[str],
+               ignored: frozenset[int] = frozenset()) -> dict[str, object]:
+    """A data row's cells by column key; a value under no heading is an error (named by its letter).
+    ``ignored`` are the positions of headings already reported as unknown or doubled: their cells
+    are left out without a second message on every row."""
     from openpyxl.utils import get_column_letter
 
     values = {}
@@ -56,7 +59,7 @@ def row_values(cells: list[object], keys: dict[int, str], errors: list[str]) -> 
         key = keys.get(position)
         if key:
             values[key] = value
-        elif not is_blank(value):
+        elif not is_blank(value) and position not in ignored:
             # Named by letter, as Excel shows it.
             errors.append(_("Column %(letter)s has a value but no heading.", letter=get_column_letter(position + 1)))
     return values
@@ -132,16 +135,20 @@ def prepare_rows(table: list[list[object]], columns: Iterable[Column],
     if not table or all(is_blank(v) for v in table[0]):
         prepared.file_errors.append(_("The file is empty: the first row must hold the column headings."))
         return prepared
+    columns = tuple(columns)
     keys, names = match_headings(table[0], columns, prepared.file_errors)
-    if prepared.file_errors:
-        return prepared
+    if any(col.required and col.key not in keys.values() for col in columns):
+        return prepared  # every row would lack the same cells: the file's problem is the answer
+    # An unknown or doubled heading is the file's problem, but the rows are still read (its cells
+    # left out), so one report shows it together with every row's own problems.
+    ignored = frozenset(pos for pos, heading in enumerate(table[0]) if not is_blank(heading) and pos not in keys)
     failing = 0
     progress = reading_progress.get()
     for number, cells in enumerate(table[1:], start=2):
         if all(is_blank(v) for v in cells):
             continue
         errors: list[str] = []
-        values = row_values(cells, keys, errors)
+        values = row_values(cells, keys, errors, ignored)
         prepared.rows.append(make_row(number, values, names, errors))
         if progress is not None and len(prepared.rows) % PROGRESS_EVERY == 0:
             progress(len(prepared.rows))
@@ -149,6 +156,6 @@ def prepare_rows(table: list[list[object]], columns: Iterable[Column],
         if max_error_rows is not None and failing >= max_error_rows:
             prepared.stopped_at = number
             break
-    if not prepared.rows:
+    if not prepared.rows and not prepared.file_errors:
         prepared.file_errors.append(no_rows)
     return prepared

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template
 
 from portal.extensions import db
+from portal.imports.held import expires_at
 from portal.imports.report import ImportReport
 
 # Beyond this many rows the page lists only the rows with errors, and at most this many of them.
@@ -24,5 +25,7 @@ def import_page(template: str, form, report: ImportReport | None, **context):
     if report is not None and report.saved:
         db.session.commit()
     shown = rows_shown(report) if report is not None else []
+    if context.get("held") is not None:  # the file kept for another attempt (portal.imports.held)
+        context["held_until"] = expires_at(context["held"])
     failed = bool(form.errors) or (report is not None and report.errors > 0)
     return render_template(template, form=form, report=report, shown=shown, **context), (400 if failed else 200)

@@ -76,6 +76,7 @@ def create_listing(centre: Organisation, patents: list[Patent], data: ListingDat
     listing = Listing(centre=centre, status="draft")
     _apply_listing_data(listing, data)
     listing.patents = list(dict.fromkeys(patents))
+    _check_licence_rules(listing)
     db.session.add(listing)
     db.session.flush()
     audit.record("listing.created", f"draft listing {listing.title[:80]}", target=listing, actor=actor)
@@ -89,6 +90,8 @@ def update_listing(listing: Listing, data: ListingData, actor: User | None) -> N
     _apply_listing_data(listing, data)
     if listing.status == "published":
         _check_publishable(listing)
+    else:
+        _check_licence_rules(listing)
     db.session.flush()
     audit.record("listing.updated", f"listing {listing.id} edited", target=listing, actor=actor)
     note_search_change([listing.id])
@@ -101,6 +104,13 @@ def _check_publishable(listing: Listing) -> None:
     lapsed = [p.application_number for p in listing.patents if p.legal_status == "lapsed"]
     if lapsed:
         raise OperationError(_("Patent %(number)s has lapsed and cannot be offered.", number=lapsed[0]))
+    _check_licence_rules(listing)
+
+
+def _check_licence_rules(listing: Listing) -> None:
+    """The licence rules on the modes offered (no exclusive or sole licence while an open licence
+    is in force): checked when a draft is saved as well as at publication, with the same message,
+    so a draft never holds an offer that could not be published."""
     for mode in ("exclusive", "sole"):
         if mode in listing.modes and listing.is_open_licence:
             try:

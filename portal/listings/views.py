@@ -20,6 +20,7 @@ from portal.listings.queries import (
 from portal.listings.views_counter import count_view
 from portal.models import Listing, Organisation
 from portal.requests.channels import Via
+from portal.requests.open_licence import held_message, held_open_licences
 
 bp = Blueprint("listings", __name__)
 log = logging.getLogger(__name__)
@@ -51,7 +52,8 @@ def detail(listing_id: int):
         abort(404)
     via = Via.from_args(request.args)
     page = render_template("listings/detail.html", listing=listing, similar=similar_listings(listing),
-                           via_args=via.link_args())
+                           via_args=via.link_args(), held=held_open_licences(current_user, listing),
+                           held_message=held_message)
     count_view(listing, current_user, via.channel)  # after rendering: the page never waits on it
     return page
 

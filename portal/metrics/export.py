@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
+from portal.labels import RECORDAL_STATUS_LABELS, in_chinese
 from portal.metrics.figures import CentreFigures, DealFilter, concluded_on, selected_deals
 from portal.models import Deal
 from portal.rules.targets import SME_CLASSES, money
@@ -31,7 +32,6 @@ TARGET_ZH = {
 KIND_ZH = {"licence": "许可", "assignment": "转让", "equity": "作价入股"}
 LICENCE_TYPE_ZH = {"exclusive": "独占", "sole": "排他", "ordinary": "普通"}
 SIZE_ZH = {"large": "大型企业", "medium": "中型企业", "small": "小型企业", "micro": "微型企业"}
-RECORDAL_ZH = {"not_filed": "未备案", "filed": "已提交", "recorded": "已备案", "refused": "不予备案"}
 CONDITION_ZH = {"valid_inventions": "有效发明专利", "operable_patents": "可投入运营的专利",
                 "deals_or_received": "三年内交易次数或实际到账金额", "ip_department": "知识产权管理部门及工作人员",
                 "management_rules": "知识产权管理规章制度"}
@@ -69,6 +69,11 @@ def figure_rows(f: CentreFigures, params) -> list[list]:
     return rows
 
 
+def recordal_zh() -> dict[str, str]:
+    """Recordal statuses in the words of the Chinese screens (``portal.labels``), e.g. 已提交备案."""
+    return in_chinese(RECORDAL_STATUS_LABELS)
+
+
 def deal_rows(f: DealFilter) -> list[list]:
     """The deals ``f`` selects, one row each, oldest first; patents and licensees loaded in bulk."""
     sub = selected_deals(f)
@@ -76,6 +81,7 @@ def deal_rows(f: DealFilter) -> list[list]:
              .options(selectinload(Deal.licensee), selectinload(Deal.patents))
              .order_by(concluded_on(), Deal.id))
     rows = []
+    recordal = recordal_zh()
     for deal, received in db.session.execute(query):
         sme = deal.licensee_size_class in SME_CLASSES
         rows.append([
@@ -83,7 +89,7 @@ def deal_rows(f: DealFilter) -> list[list]:
             _yes(deal.open_licence), deal.licensee.name_zh, deal.licensee.credit_code or "",
             SIZE_ZH.get(deal.licensee_size_class or "", "未知"), _yes(sme), deal.contract_amount_yuan,
             money(received), deal.effective_date, deal.registration_date or "",
-            RECORDAL_ZH.get(deal.recordal_status, deal.recordal_status), deal.recordal_number or "",
+            recordal.get(deal.recordal_status, deal.recordal_status), deal.recordal_number or "",
             "；".join(p.application_number for p in deal.patents)])
     return rows
 

@@ -19,7 +19,7 @@ from portal.models.exchange import (
     ExchangeForwardChange,
     ExchangeToken,
 )
-from portal.models.imports import IMPORT_JOB_STATUSES, IMPORT_KINDS, ImportJob
+from portal.models.imports import IMPORT_JOB_STATUSES, IMPORT_KINDS, HeldUpload, ImportJob
 from portal.models.listings import (
     FIELDS,
     LISTING_STATUSES,
@@ -80,7 +80,7 @@ __all__ = [
     "FORWARD_TRANSITIONS",
     "AWARD_KINDS", "CentreAward", "CentreProfile", "NavigationReport", "PctApplication", "ProgrammeParameters",
     "RulesDocument", "current_parameters",
-    "IMPORT_JOB_STATUSES", "IMPORT_KINDS", "ImportJob",
+    "IMPORT_JOB_STATUSES", "IMPORT_KINDS", "HeldUpload", "ImportJob",
     "CHANNELS", "ListingViewCount", "EventRegistration", "registration_listings",
     "DELIVERIES", "SavedSearch", "SavedSearchSent",
     "MATCH_SOURCES", "NEED_STATUSES", "NEED_VISIBILITIES", "Need", "NeedMatch", "NeedProposal",

@@ -50,3 +50,24 @@ class ImportJob(db.Model):
     @property
     def finished(self) -> bool:
         return self.status in ("done", "failed")
+
+
+class HeldUpload(db.Model):
+    """An uploaded import file kept for a short while after an import that saved nothing (refused,
+    or a dry run), so that the user can run it again — after correcting a setting — without
+    choosing the file again. The upload form names it by ``token`` (random, unguessable); only
+    its own user may use it, and only within ``portal.imports.held.HOLD_FOR``. One per user and
+    kind: holding a new file lets the older one go."""
+
+    __tablename__ = "held_uploads"
+    __table_args__ = (CheckConstraint(f"kind IN {IMPORT_KINDS!r}", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    size: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

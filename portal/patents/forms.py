@@ -6,7 +6,6 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -22,6 +21,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from portal.forms import choices
+from portal.imports.forms import ImportUploadForm
 from portal.labels import FEE_METHOD_LABELS, MODE_LABELS
 
 
@@ -71,10 +71,7 @@ class PatentEnglishForm(FlaskForm):
     abstract_en = TextAreaField(_l("English abstract (optional)"), validators=[Length(max=10000)])
 
 
-class ImportForm(FlaskForm):
-    file = FileField(_l("Spreadsheet (.csv or .xlsx)"), validators=[
-        FileRequired(_l("Choose a file.")), FileAllowed(["csv", "xlsx"], _l("Upload a .csv or .xlsx file."))])
-    dry_run = BooleanField(_l("Dry run: check every row, save nothing"))
+class ImportForm(ImportUploadForm):
     publish = SelectField(_l("Also publish a listing of each patent"), default="", choices=choices([
         ("", _l("Don't publish")), *MODE_LABELS.items(),
         ("open", _l("Open licence, with the terms in the open_* columns"))]))

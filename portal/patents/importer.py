@@ -48,7 +48,8 @@ def import_patents(centre: Organisation, file: bytes | str | Path, filename: str
     When the report has errors, or on a dry run, the session is rolled back (anything else
     pending in it is discarded too); otherwise the changes are flushed and the caller commits.
     A file-level problem (unreadable file, missing or unknown column) is reported on row 1, the
-    heading row, so the report keeps one shape.
+    heading row, so the report keeps one shape; with an unknown or doubled column the rows are
+    still checked, and their problems come in the same report.
     """
     if publish_mode not in (None, *PUBLISH_MODES):
         raise ValueError(f"unknown publish mode {publish_mode!r}")
@@ -59,13 +60,15 @@ def import_patents(centre: Organisation, file: bytes | str | Path, filename: str
                            current_app.config["IMPORT_MAX_ERROR_ROWS"])
     except FileProblem as exc:
         return report.file_error([str(exc)])
-    if prepared.file_errors:
+    if prepared.file_errors and not prepared.rows:
         return report.file_error(prepared.file_errors)
     today = date.today()
     guidance = fee_guidance()
     load_existing(prepared.rows)
     check_against_database(prepared.rows, centre, publish_mode, today, guidance)
     _fill(report, prepared)
+    if prepared.file_errors:  # an unknown column: reported with the rows' own problems, nothing written
+        report.file_error(prepared.file_errors)
     if report.errors:
         db.session.rollback()  # only reads happened; end the transaction they opened
         return report

@@ -12,7 +12,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.extensions import db
-from portal.imports.job_views import queue_large_upload, recent_jobs
+from portal.imports.job_views import recent_jobs
+from portal.imports.upload import submit_upload
 from portal.imports.views import import_page
 from portal.models import Patent
 from portal.patents import facts as facts_ops
@@ -138,19 +139,15 @@ def import_view():
     """Upload a spreadsheet of the centre's patents; show the report row by row (a large file is
     queued as an import job and followed on its own page)."""
     form = ImportForm()
-    report = None
-    if form.validate_on_submit():
-        upload = form.file.data
-        with upload.stream:  # a large upload is spooled to a temporary file: close it at once
-            data = upload.read()
-        queued = queue_large_upload("patents", data, upload.filename or "", dry_run=form.dry_run.data,
-                                    publish_mode=form.publish.data or None)
-        if queued is not None:
-            return queued
-        report = import_patents(current_user.organisation, data, upload.filename or "",
-                                dry_run=form.dry_run.data, publish_mode=form.publish.data or None,
-                                actor=current_user._get_current_object())
-    return import_page("patents/import.html", form, report, columns=COLUMNS, jobs=recent_jobs("patents"))
+    publish_mode = form.publish.data or None
+    done = submit_upload("patents", form, lambda data, filename: import_patents(
+        current_user.organisation, data, filename, dry_run=form.dry_run.data, publish_mode=publish_mode,
+        actor=current_user._get_current_object()), dry_run=form.dry_run.data, publish_mode=publish_mode)
+    if done.redirect is not None:
+        return done.redirect
+    report = done.report
+    return import_page("patents/import.html", form, report, columns=COLUMNS, jobs=recent_jobs("patents"),
+                       held=done.held)
 
 
 # The templates moved to public addresses (anyone may prepare a file before having an account); the

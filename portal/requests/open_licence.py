@@ -25,6 +25,26 @@ class LicenseeDetails:
     contact: str
 
 
+def held_open_licences(user, listing: Listing) -> dict[int, OpenLicenceAcceptance]:
+    """The open licences on ``listing``'s patents that the user's company already holds, under the
+    declarations now in force, by patent id: such a patent's take form is not offered again."""
+    if user is None or not user.is_authenticated or user.organisation_id is None:
+        return {}
+    declarations = [d.id for p in listing.patents if (d := p.open_declaration) is not None]
+    if not declarations:
+        return {}
+    held = db.session.scalars(db.select(OpenLicenceAcceptance).where(
+        OpenLicenceAcceptance.declaration_id.in_(declarations),
+        OpenLicenceAcceptance.enterprise_id == user.organisation_id).order_by(OpenLicenceAcceptance.id))
+    return {a.patent_id: a for a in held}
+
+
+def held_message(acceptance: OpenLicenceAcceptance) -> str:
+    """What the listing page says instead of the take button."""
+    return _("Your company already holds this open licence: taken on %(date)s, notice %(notice)s.",
+             date=acceptance.effective_date.isoformat(), notice=acceptance.notice_number)
+
+
 def take_open_licence(listing: Listing, patent: Patent, user: User, details: LicenseeDetails,
                       today: date | None = None, *, channel: str = "direct",
                       event_id: int | None = None) -> OpenLicenceAcceptance:

@@ -33,7 +33,7 @@ from portal.requests.access import can_see_request
 from portal.requests.channels import Via, request_channel
 from portal.requests.forms import MessageForm, RequestForm, StatusForm, TakeOpenLicenceForm, status_choices
 from portal.requests.notice import render_pdf
-from portal.requests.open_licence import LicenseeDetails, take_open_licence
+from portal.requests.open_licence import LicenseeDetails, held_message, held_open_licences, take_open_licence
 from portal.timefmt import plain_number
 from portal.transaction import once, perform
 
@@ -170,6 +170,10 @@ def take(listing_id: int, patent_id: int):
     patent = db.session.get(Patent, patent_id)
     if listing is None or patent is None or listing.status != "published" or patent not in listing.patents:
         abort(404)
+    held = held_open_licences(current_user, listing).get(patent.id)
+    if held is not None:  # not offered again: the listing page says when it was taken
+        flash(held_message(held), "info")
+        return redirect(url_for("listings.detail", listing_id=listing.id))
     form = TakeOpenLicenceForm()
     if request.method == "GET":
         form.name.data = current_user.organisation.name_zh

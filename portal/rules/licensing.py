@@ -34,8 +34,8 @@ DEAL_KINDS = MappingProxyType(
 
 RECORDAL_STATUSES = MappingProxyType(
     {
-        "not_filed": ("未提交", "Not filed"),
-        "filed": ("已提交", "Filed"),
+        "not_filed": ("未备案", "Not filed"),
+        "filed": ("已提交备案", "Filed"),
         "recorded": ("已备案", "Recorded"),
         "refused": ("不予备案", "Refused"),
     }
