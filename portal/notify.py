@@ -24,6 +24,8 @@ TEXTS = {
     "exchange.announced": _l("%(exchange)s publicly announced “%(item)s”."),
     "exchange.concluded": _l("%(exchange)s concluded the trade of “%(item)s”."),
     "exchange.returned": _l("%(exchange)s returned “%(item)s”: %(reason)s"),
+    "document.added": _l("New document “%(file)s” on deal %(item)s."),
+    "exchange.dossier": _l("%(centre)s updated the dossier of “%(item)s”."),
     "company.join_requested": _l("%(email)s asks to join %(company)s on the portal."),
     "company.claimed": _l("%(email)s claims %(company)s, with evidence: decide on the claims page."),
     "company.transferred": _l("%(company)s was transferred to its claimant by a site administrator; "

@@ -2,6 +2,7 @@
 
 from portal.models.audit import AuditEntry
 from portal.models.deals import DEAL_KINDS, LICENCE_TYPES, RECORDAL_STATUSES, Deal, DealPayment, deal_patents
+from portal.models.documents import DOCUMENT_SUBJECTS, DOCUMENT_VISIBILITIES, Document, forward_documents
 from portal.models.events import EVENT_KINDS, Event, EventAttendance, event_listings
 from portal.models.exchange import (
     FORWARD_CLOSED,
@@ -64,4 +65,5 @@ __all__ = [
     "AWARD_KINDS", "CentreAward", "CentreProfile", "NavigationReport", "PctApplication", "ProgrammeParameters",
     "RulesDocument", "current_parameters",
     "IMPORT_JOB_STATUSES", "IMPORT_KINDS", "ImportJob",
+    "DOCUMENT_SUBJECTS", "DOCUMENT_VISIBILITIES", "Document", "forward_documents",
 ]
