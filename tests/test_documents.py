@@ -88,7 +88,7 @@ def send_message(client, request_id: int, data: bytes | None, name: str = "ä¿å¯
 
 def test_thread_document_reaches_the_two_parties_only(app, client, auth, make, thread, centre, centre_staff,
                                                       sme_user, other_sme, other_centre_staff, organiser, admin,
-                                                      stex_operator):
+                                                      stex_operator):  # noqa: F811
     auth.login(sme_user.email)
     assert send_message(client, thread.id, PDF).status_code == 302
     [document] = documents(app)
