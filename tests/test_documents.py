@@ -341,3 +341,44 @@ def test_store_keys_cannot_leave_the_directory(tmp_path):
 def test_organisation_fixture_is_an_enterprise(app, sme_user):
     with app.app_context():
         assert db.session.get(Organisation, sme_user.org_id).kind == "enterprise"
+
+
+def test_nul_in_the_name_and_an_oversize_body(app, client, auth, thread, sme_user):
+    auth.login(sme_user.email)
+    send_message(client, thread.id, PDF, name="合同\x00.pdf")
+    assert documents(app) == []
+    app.config["MAX_CONTENT_LENGTH"] = 4096  # the server refuses the body before reading it
+    response = send_message(client, thread.id, PDF + b"0" * 8000)
+    assert response.status_code == 413 and "Traceback" not in response.get_data(as_text=True)
+    assert documents(app) == [] and stored_objects(app) == []
+
+
+def test_a_zip_member_past_the_limit_is_refused(app, client, auth, thread, sme_user):
+    app.config["FILES_MAX_BYTES"] = 4096
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("big.pdf", PDF + b"0" * 100_000)  # compresses to well under the limit
+    assert len(bomb.getvalue()) < 4096
+    auth.login(sme_user.email)
+    send_message(client, thread.id, bomb.getvalue(), name="材料.zip")
+    assert documents(app) == [] and stored_objects(app) == []
+
+
+def test_refusals_read_in_english(app, client, auth, thread, sme_user):
+    auth.login(sme_user.email)
+    post(client, "/language", {"lang": "en", "next": "/"})
+    send_message(client, thread.id, b"<html><script>alert(1)</script>", name="page.pdf")
+    page = client.get(f"/requests/{thread.id}").get_data(as_text=True)
+    assert "This file is not one of the accepted kinds" in page
+
+
+def test_the_other_party_is_told_of_a_deal_document(app, client, auth, deal, centre_staff, sme_user):  # noqa: F811
+    auth.login(centre_staff.email)
+    upload(client, f"/deals/{deal.id}/documents", PDF, "合同.pdf")
+    with app.app_context():
+        kinds = db.session.scalars(db.select(Notification.kind).where(Notification.user_id == sme_user.id)).all()
+        assert "document.added" in kinds
+    auth.logout()
+    auth.login(sme_user.email)
+    assert "合同.pdf" in client.get("/notifications").get_data(as_text=True)
+    assert "合同.pdf" in client.get(f"/deals/{deal.id}").get_data(as_text=True)

@@ -4,7 +4,7 @@ either party recording the CNIPA filing."""
 from __future__ import annotations
 
 from portal.extensions import db
-from portal.models import AuditEntry, Deal
+from portal.models import AuditEntry, Deal, Notification
 from tests.conftest import post
 from tests.test_exchange import deal  # noqa: F401  (fixture)
 
@@ -24,6 +24,9 @@ def test_sme_sees_its_deals_and_records_the_filing(app, client, auth, deal, sme_
         assert db.session.get(Deal, deal.id).recordal_status == "filed"
         entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.kind == "deal.recordal"))
         assert entry.actor_id == sme_user.id
+        told = db.session.scalar(db.select(Notification).where(Notification.user_id == centre_staff.id,
+                                                               Notification.kind == "deal.recordal_by_licensee"))
+        assert told is not None and told.params["recordal"] == "filed"
     # A refused step says why and changes nothing
     response = post(client, f"/deals/{deal.id}/recordal", {"status": "recorded", "number": ""})
     assert response.status_code == 400
@@ -33,6 +36,8 @@ def test_sme_sees_its_deals_and_records_the_filing(app, client, auth, deal, sme_
     assert post(client, f"/deals/{deal.id}/payments", {"paid_on": "2025-05-01", "amount_yuan": "1"}).status_code == 403
     auth.logout()
     auth.login(centre_staff.email)
+    notifications = client.get("/notifications").get_data(as_text=True)
+    assert "已提交" in notifications or "备案" in notifications
     assert client.get("/deals/").status_code == 200
     assert client.get("/deals/ours").status_code == 403
     assert post(client, f"/deals/{deal.id}/recordal",

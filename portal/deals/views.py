@@ -22,7 +22,8 @@ from portal.forms import choices
 from portal.history import describe_all
 from portal.inputs import id_arg
 from portal.labels import LISTING_STATUS_LABELS
-from portal.models import AuditEntry, Deal, Document, Event, LicenceRequest, Listing, Organisation, Patent
+from portal.models import AuditEntry, Deal, Document, Event, LicenceRequest, Listing, Organisation, Patent, User
+from portal.notify import notify
 from portal.permissions import can, require
 from portal.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, csv_bytes, download
 from portal.transaction import once, perform
@@ -38,6 +39,11 @@ def visible_deal(deal_id: int) -> Deal:
     if current_user.organisation_id == deal.licensor_id and not current_user.can("record_deals"):
         abort(404)
     return deal
+
+
+def centre_staff_of(centre_id: int) -> list[User]:
+    return list(db.session.scalars(db.select(User).where(User.organisation_id == centre_id,
+                                                         User.role.in_(("centre_staff", "centre_admin")))))
 
 
 def own_deal(deal_id: int) -> Deal:
@@ -213,6 +219,11 @@ def update_recordal(deal_id: int):
                 raise OperationError(_("Choose the recordal's new status."), field="status")
             ops.update_recordal(deal, form.status.data, current_user, number=form.number.data,
                                 recorded_on=form.recorded_on.data, reason=form.reason.data)
+            if current_user.organisation_id == deal.licensee_id:  # the licensee filed it: the centre is told
+                notify(centre_staff_of(deal.licensor_id), "deal.recordal_by_licensee",
+                       {"company": deal.licensee.code, "deal_id": deal.id, "item": "",
+                        "recordal": deal.recordal_status},
+                       "deals.detail", deal_id=deal.id)
 
         if perform(step, form=form, success=_("Recordal updated.")):
             return redirect(url_for("deals.detail", deal_id=deal.id))
