@@ -16,6 +16,8 @@ def test_sme_sees_its_deals_and_records_the_filing(app, client, auth, deal, sme_
     assert f'data-deal="{deal.id}"' in page and deal.code in page
     assert 'id="nav-our-deals"' in page
     assert "500,000.00" in page
+    work = client.get("/work").get_data(as_text=True)  # the recordal waits on the work page too
+    assert 'id="work-our-recordals"' in work and f"/deals/{deal.id}" in work
     detail = client.get(f"/deals/{deal.id}").get_data(as_text=True)
     assert 'id="recordal-form"' in detail and 'id="deal-document-form"' in detail
     assert "/payments" not in detail  # the centre's forms stay the centre's

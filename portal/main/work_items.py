@@ -221,8 +221,22 @@ def targets(centre: Organisation) -> Section:
 # ---------------------------------------------------------------- enterprise
 
 def enterprise_sections(org: Organisation, since: datetime) -> list[Section]:
-    return [own_requests(org.id), acceptances(org.id), new_listings(since), *saved_search_sections(org),
-            join_requests(org.id)]
+    return [own_requests(org.id), our_recordals(org.id, date.today()), acceptances(org.id), new_listings(since),
+            *saved_search_sections(org), join_requests(org.id)]
+
+
+def our_recordals(enterprise_id: int, today: date) -> Section:
+    """The enterprise's deals whose CNIPA recordal is not done (either party may file it)."""
+    query = (select(Deal).where(Deal.licensee_id == enterprise_id, Deal.recordal_status.in_(PENDING_RECORDAL),
+                                Deal.recordal_due.isnot(None)).order_by(Deal.recordal_due, Deal.id))
+    count, items = _take(query, selectinload(Deal.licensor))
+    rows = [Row(f"#{d.id} {_name(d.licensor)}", url_for("deals.detail", deal_id=d.id),
+                " · ".join((str(DEAL_MODE_LABELS[d.mode]), str(RECORDAL_STATUS_LABELS[d.recordal_status]))),
+                badge=(_("overdue since %(date)s", date=d.recordal_due.isoformat()) if d.recordal_due < today
+                       else _("due %(date)s", date=d.recordal_due.isoformat())),
+                tone="danger" if d.recordal_due < today else "warning") for d in items]
+    return Section("our-recordals", _("Our deals awaiting CNIPA recordal"), count, rows, url_for("deals.ours"),
+                   _("Our deals and licences"), empty=_("No recordal waiting."))
 
 
 def own_requests(enterprise_id: int) -> Section:
