@@ -21,7 +21,7 @@ expect = pytest.importorskip("playwright.sync_api").expect
 LAPTOPS = (1200, 1280, 1366)
 # The links each role has in the bar from 1200 px up; "more" is the dropdown of the others.
 MAIN_LINKS = {
-    "sme_member": ("listings", "requests", "events"),
+    "sme_member": ("listings", "requests", "our-deals", "events"),
     "centre_staff": ("requests", "centre", "deals", "performance", "more"),
     "centre_admin": ("requests", "centre", "deals", "performance", "more"),
     "organiser": ("events", "programme", "listings"),
