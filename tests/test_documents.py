@@ -244,6 +244,8 @@ def test_deal_documents_and_the_dossier_reach_its_exchange_only(app, client, aut
     # the API, with the exchange's token only
     _, stex_token = new_token(app, exchange_ids["stex"])
     _, sipe_token = new_token(app, exchange_ids["sipe"], "SIPE system")
+    feed = client.get("/api/v1/exchange/deals?since=0", headers=bearer(stex_token)).get_json()
+    assert feed["items"][0]["documents_url"].endswith(f"/api/v1/exchange/deals/{forward_id}/documents")
     listed = client.get(f"/api/v1/exchange/deals/{forward_id}/documents", headers=bearer(stex_token)).get_json()
     [item] = listed["items"]
     assert (item["id"], item["filename"], item["sha256"]) == (report.id, "评估报告.docx", report.sha256)

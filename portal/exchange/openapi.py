@@ -159,6 +159,8 @@ _SCHEMAS: dict = {
             "forwarded_at": {"type": "string", "format": "date-time"},
             "updated_at": {"type": "string", "format": "date-time"},
             "cursor": {"type": "integer", "description": "Id of the forward's latest change (feed only)."},
+            "documents_url": {"type": "string", "format": "uri",
+                              "description": "The forward's dossier: the documents the centre chose for the exchange."},
             "centre": {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}},
             "deal": {
                 "type": ["object", "null"],
