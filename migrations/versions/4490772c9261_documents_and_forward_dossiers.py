@@ -1,5 +1,9 @@
 """documents and forward dossiers
 
+Documents (issue 20): ``documents`` describes each file of the file store (random key, sha256, size,
+checked type, sanitised name) and the listing, request thread (and message) or deal it belongs to;
+``forward_documents`` is the dossier a centre chose for an exchange forward.
+
 Revision ID: 4490772c9261
 Revises: 1a797b58c473
 Create Date: 2026-12-08 04:38:39.528303
