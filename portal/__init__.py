@@ -95,8 +95,10 @@ def configure_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
     from portal.auth import register_views  # noqa: F401  (adds the registration routes to the auth blueprint)
     from portal.auth.views import bp as auth_bp
+    from portal.deals import ours  # noqa: F401  (adds the enterprise's own deals page to the deals blueprint)
     from portal.deals.import_views import bp as deal_import_bp
     from portal.deals.views import bp as deals_bp
+    from portal.documents.views import bp as documents_bp
     from portal.events import signup  # noqa: F401  (adds the sign-up routes to the events blueprint)
     from portal.events.views import bp as events_bp
     from portal.exchange.admin_views import bp as exchange_admin_bp
@@ -123,7 +125,7 @@ def configure_blueprints(app: Flask) -> None:
     for bp in (main_bp, auth_bp, admin_bp, listings_bp, manage_bp, search_bp, requests_bp, deals_bp, api_bp, patents_bp,
                feeds_bp, events_bp, deal_import_bp, exchange_bp, exchange_api_bp, exchange_admin_bp,
                metrics_bp, metrics_api_bp, import_help_bp, import_jobs_bp, subscriptions_bp, unsubscribe_bp,
-               needs_bp):
+               needs_bp, documents_bp):
         app.register_blueprint(bp)
 
 

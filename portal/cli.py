@@ -200,6 +200,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(send_mail_command)
     app.cli.add_command(deals_cli)
+    from portal.files.cli import files_cli
     from portal.indexing.cli import search_cli
     from portal.metrics.cli import metrics_cli
     from portal.patents.cli import patents_cli
@@ -209,3 +210,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(digests_cli)
     app.cli.add_command(metrics_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(files_cli)

@@ -108,7 +108,20 @@ class Config:
         # Reverse proxies in front of the portal whose X-Forwarded-For / -Proto are believed (0: none).
         self.TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0") or 0)
         self.WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
-        self.MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+        # Documents (portal/files): a directory under instance/ by default, or an S3-compatible bucket
+        # shared by every app machine (PORTAL_FILES_BACKEND=s3). docs/documents.md.
+        self.FILES_BACKEND = (_env("FILES_BACKEND", "local") or "local").strip().lower()
+        self.FILES_DIR = _env("FILES_DIR") or str(instance / "files")
+        self.FILES_MAX_BYTES = int(_env("FILES_MAX_BYTES", str(20 * 1024 * 1024)) or 20 * 1024 * 1024)
+        self.FILES_S3_BUCKET = _env("FILES_S3_BUCKET")
+        self.FILES_S3_PREFIX = _env("FILES_S3_PREFIX", "documents/")
+        self.FILES_S3_ENDPOINT_URL = _env("FILES_S3_ENDPOINT_URL")  # MinIO, Ceph, OSS, COS …; unset: AWS
+        self.FILES_S3_REGION = _env("FILES_S3_REGION")
+        self.FILES_S3_ACCESS_KEY_ID = _env("FILES_S3_ACCESS_KEY_ID")  # unset: boto3's own chain (role, env)
+        self.FILES_S3_SECRET_ACCESS_KEY = _env("FILES_S3_SECRET_ACCESS_KEY")
+        # A request body larger than this is refused (413) before it is read: a document at the limit
+        # plus the form around it, and never below the 16 MB that spreadsheet imports need.
+        self.MAX_CONTENT_LENGTH = max(16 * 1024 * 1024, self.FILES_MAX_BYTES + 1024 * 1024)
         # An import file with more data rows is refused before its rows are parsed (split it).
         self.IMPORT_MAX_ROWS = int(_env("IMPORT_MAX_ROWS", "10000") or 10000)
         # … and reading stops after this many rows with errors (correct those first).

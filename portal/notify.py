@@ -24,6 +24,9 @@ TEXTS = {
     "exchange.announced": _l("%(exchange)s publicly announced “%(item)s”."),
     "exchange.concluded": _l("%(exchange)s concluded the trade of “%(item)s”."),
     "exchange.returned": _l("%(exchange)s returned “%(item)s”: %(reason)s"),
+    "deal.recordal_by_licensee": _l("%(company)s recorded the CNIPA recordal of deal %(item)s as: %(recordal)s."),
+    "document.added": _l("New document “%(file)s” on deal %(item)s."),
+    "exchange.dossier": _l("%(centre)s updated the dossier of “%(item)s”."),
     "company.join_requested": _l("%(email)s asks to join %(company)s on the portal."),
     "company.claimed": _l("%(email)s claims %(company)s, with evidence: decide on the claims page."),
     "saved_search.new": _l("%(num)s new listing(s) for your saved search “%(name)s”."),
@@ -45,9 +48,11 @@ def render(kind: str, params: dict) -> str:
     """The notification's text in the current language: codes (a status, a mode) as their labels,
     organisations by their name in this language, a listing (``listing_id``) by its title in it and a
     deal (``deal_id``) by its number and licensee; what cannot be looked up as it was stored."""
-    from portal.labels import REQUEST_MODE_LABELS, REQUEST_STATUS_LABELS
+    from portal.labels import RECORDAL_STATUS_LABELS, REQUEST_MODE_LABELS, REQUEST_STATUS_LABELS
 
     values = dict(params)
+    if "recordal" in values:
+        values["recordal"] = str(RECORDAL_STATUS_LABELS.get(values["recordal"], values["recordal"]))
     if "status" in values:
         values["status"] = str(REQUEST_STATUS_LABELS.get(values["status"], values["status"]))
     if "mode" in values:

@@ -13,6 +13,8 @@ from flask_login import current_user, login_required
 from portal.deals import list_filters
 from portal.deals import operations as ops
 from portal.deals.forms import DealForm, PaymentForm, RegistrationForm, recordal_form
+from portal.documents.access import is_deal_party
+from portal.documents.access import listing_documents as readable_listing_documents
 from portal.errors import OperationError
 from portal.events.operations import deal_event_choices, event_label
 from portal.extensions import db
@@ -20,8 +22,9 @@ from portal.forms import choices
 from portal.history import describe_all
 from portal.inputs import id_arg
 from portal.labels import LISTING_STATUS_LABELS
-from portal.models import AuditEntry, Deal, Event, LicenceRequest, Listing, Organisation, Patent
-from portal.permissions import require
+from portal.models import AuditEntry, Deal, Document, Event, LicenceRequest, Listing, Organisation, Patent, User
+from portal.notify import notify
+from portal.permissions import can, require
 from portal.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, csv_bytes, download
 from portal.transaction import once, perform
 
@@ -38,6 +41,11 @@ def visible_deal(deal_id: int) -> Deal:
     return deal
 
 
+def centre_staff_of(centre_id: int) -> list[User]:
+    return list(db.session.scalars(db.select(User).where(User.organisation_id == centre_id,
+                                                         User.role.in_(("centre_staff", "centre_admin")))))
+
+
 def own_deal(deal_id: int) -> Deal:
     deal = db.session.get(Deal, deal_id)
     if deal is None or deal.licensor_id != current_user.organisation_id:
@@ -45,10 +53,23 @@ def own_deal(deal_id: int) -> Deal:
     return deal
 
 
+def party_deal(deal_id: int) -> Deal:
+    """A deal of which the user's organisation is a party: the licensor's staff or the licensee's members."""
+    deal = db.session.get(Deal, deal_id)
+    if deal is None or not is_deal_party(current_user, deal):
+        abort(404)
+    return deal
+
+
 @bp.get("/")
-@require("record_deals")
+@login_required
 def index():
-    """The centre's deals, newest first; filtered by state, mode, recordal, year and the other party."""
+    """The centre's deals, newest first; filtered by state, mode, recordal, year and the other party.
+    An enterprise's members are sent to their own deals and licences."""
+    if can("file_requests"):
+        return redirect(url_for("deals.ours"))
+    if not can("record_deals"):
+        abort(403)
     centre_id, today = current_user.organisation_id, date.today()
     filters = list_filters.DealFilters.from_args(request.args)
     deals = db.paginate(list_filters.deals_query(centre_id, filters, today), per_page=50, error_out=False)
@@ -160,10 +181,13 @@ def _render_detail(deal: Deal, recordal=None, code: int = 200):
                                  .order_by(AuditEntry.id)).all()
     listing = db.session.get(Listing, deal.listing_id) if deal.listing_id is not None else None
     event = db.session.get(Event, deal.event_id) if deal.event_id is not None else None
+    documents = db.session.scalars(db.select(Document).where(Document.deal_id == deal.id).order_by(Document.id)).all()
+    listing_documents = readable_listing_documents(current_user, listing) if listing is not None else []
     return render_template("deals/detail.html", deal=deal, history=describe_all(history), payment_form=PaymentForm(),
                            recordal_form=recordal or recordal_form(deal), registration_form=RegistrationForm(),
                            manage=deal.licensor_id == current_user.organisation_id, listing=listing,
-                           event=event, event_label=event_label), code
+                           event=event, event_label=event_label, documents=documents,
+                           listing_documents=listing_documents), code
 
 
 def _act(deal: Deal, action, success: str):
@@ -184,9 +208,10 @@ def add_payment(deal_id: int):
 
 
 @bp.post("/<int:deal_id>/recordal")
-@require("record_deals")
+@login_required
 def update_recordal(deal_id: int):
-    deal = own_deal(deal_id)
+    """Either party records the CNIPA recordal's progress: filed, recorded (number and date), refused."""
+    deal = party_deal(deal_id)
     form = recordal_form(deal)
     if form.validate_on_submit():
         def step():
@@ -194,6 +219,11 @@ def update_recordal(deal_id: int):
                 raise OperationError(_("Choose the recordal's new status."), field="status")
             ops.update_recordal(deal, form.status.data, current_user, number=form.number.data,
                                 recorded_on=form.recorded_on.data, reason=form.reason.data)
+            if current_user.organisation_id == deal.licensee_id:  # the licensee filed it: the centre is told
+                notify(centre_staff_of(deal.licensor_id), "deal.recordal_by_licensee",
+                       {"company": deal.licensee.code, "deal_id": deal.id, "item": "",
+                        "recordal": deal.recordal_status},
+                       "deals.detail", deal_id=deal.id)
 
         if perform(step, form=form, success=_("Recordal updated.")):
             return redirect(url_for("deals.detail", deal_id=deal.id))

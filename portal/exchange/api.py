@@ -109,6 +109,40 @@ def report_status(forward_id: int):
     return ops.forward_to_dict(forward)
 
 
+def _dossier_forward(forward_id: int) -> ExchangeForward | None:
+    forward = db.session.get(ExchangeForward, forward_id)
+    return forward if forward is not None and forward.exchange_id == g.exchange_token.exchange_id else None
+
+
+@bp.get("/exchange/deals/<int:forward_id>/documents")
+@limiter.limit(_rate_limit, key_func=_rate_key)
+@token_required
+def dossier(forward_id: int):
+    """The forward's dossier: the documents the centre chose for the exchange, each with its download URL."""
+    from portal.documents.operations import document_to_dict
+    from portal.documents.operations import dossier as dossier_of
+
+    forward = _dossier_forward(forward_id)
+    if forward is None:
+        return _error(_("No such forward to this exchange."), 404)
+    return {"items": [document_to_dict(d, forward) for d in dossier_of(forward)]}
+
+
+@bp.get("/exchange/deals/<int:forward_id>/documents/<int:document_id>")
+@limiter.limit(_rate_limit, key_func=_rate_key)
+@token_required
+def dossier_document(forward_id: int, document_id: int):
+    """One document of the dossier, as an attachment; 404 unless it is in this forward's dossier."""
+    from portal.documents.operations import dossier as dossier_of
+    from portal.files.serve import download
+
+    forward = _dossier_forward(forward_id)
+    document = next((d for d in dossier_of(forward) if d.id == document_id), None) if forward else None
+    if document is None:
+        return _error(_("No such document in this forward's dossier."), 404)
+    return download(document)
+
+
 @bp.get("/openapi.json")
 def openapi():
     """The OpenAPI 3.1 description of the listings read API and the exchange API."""

@@ -46,7 +46,26 @@ _LISTING_PARAMETERS = [
            {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}),
 ]
 
+_FORWARD_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"},
+               "description": "The forward's id (the `id` of a feed item)."}
+
 _SCHEMAS: dict = {
+    "DossierDocument": {
+        "type": "object",
+        "required": ["id", "filename", "content_type", "size", "sha256", "url"],
+        "properties": {
+            "id": {"type": "integer"}, "filename": {"type": "string"},
+            "content_type": {"type": "string", "examples": ["application/pdf"]},
+            "size": {"type": "integer", "description": "Bytes."}, "sha256": {"type": "string"},
+            "source": {"type": "string", "enum": ["deal", "listing"],
+                       "description": "What the document is attached to."},
+            "uploaded_at": {"type": "string", "format": "date-time"},
+            "url": {"type": "string", "format": "uri",
+                    "description": "Download with the same bearer token."},
+        },
+    },
+    "Dossier": {"type": "object", "required": ["items"],
+                "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/DossierDocument"}}}},
     "Error": {
         "type": "object",
         "required": ["error", "status"],
@@ -140,6 +159,8 @@ _SCHEMAS: dict = {
             "forwarded_at": {"type": "string", "format": "date-time"},
             "updated_at": {"type": "string", "format": "date-time"},
             "cursor": {"type": "integer", "description": "Id of the forward's latest change (feed only)."},
+            "documents_url": {"type": "string", "format": "uri",
+                              "description": "The forward's dossier: the documents the centre chose for the exchange."},
             "centre": {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}},
             "deal": {
                 "type": ["object", "null"],
@@ -247,6 +268,40 @@ _DOCUMENT: dict = {
                             "content": _json("ForwardPage")},
                     "400": _error("since or limit is not a valid number."),
                     "401": _error("No token, or an unknown or revoked one."),
+                    "429": _error("Too many requests."),
+                },
+            },
+        },
+        "/exchange/deals/{id}/documents": {
+            "get": {
+                "tags": ["exchange"], "operationId": "forwardDossier",
+                "summary": "The documents the centre put in a forward's dossier",
+                "description": "Each item's url downloads the file with the same token. The list changes when "
+                               "the centre edits the dossier; a sha256 lets the exchange check what it fetched.",
+                "security": [{"exchangeToken": []}],
+                "parameters": [_FORWARD_ID],
+                "responses": {
+                    "200": {"description": "The dossier.", "content": _json("Dossier")},
+                    "401": _error("No token, or an unknown or revoked one."),
+                    "404": _error("No such forward to this exchange."),
+                    "429": _error("Too many requests."),
+                },
+            },
+        },
+        "/exchange/deals/{id}/documents/{document_id}": {
+            "get": {
+                "tags": ["exchange"], "operationId": "forwardDossierDocument",
+                "summary": "Download one document of a forward's dossier",
+                "security": [{"exchangeToken": []}],
+                "parameters": [_FORWARD_ID, {"name": "document_id", "in": "path", "required": True,
+                                             "description": "The document's id (from the dossier list).",
+                                             "schema": {"type": "integer"}}],
+                "responses": {
+                    "200": {"description": "The file, as an attachment (Content-Disposition with its name).",
+                            "content": {"application/octet-stream": {"schema": {"type": "string",
+                                                                                "contentEncoding": "binary"}}}},
+                    "401": _error("No token, or an unknown or revoked one."),
+                    "404": _error("No such document in this forward's dossier."),
                     "429": _error("Too many requests."),
                 },
             },

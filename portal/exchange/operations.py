@@ -312,6 +312,7 @@ def forward_to_dict(forward: ExchangeForward, cursor: int | None = None) -> dict
         "forwarded_at": _iso(forward.created_at),
         "updated_at": _iso(forward.updated_at),
         "centre": {"code": forward.centre.code, "name": forward.centre.name_zh},
+        "documents_url": url_for("exchange_api.dossier", forward_id=forward.id, _external=True),
         "deal": None,
         "listing": None,
     }

@@ -90,6 +90,11 @@ EVENTS: dict[str, Event] = {
                         number=when(data("number"), "to", "recorded"), reason=when(REASON, "to", "refused")),
     "deal.registered": _e(_l("Assignment registered"), _l("Assignment registered with CNIPA on %(date)s"),
                           date=first(data("registered_on"), said(r" on (\S+)$"))),
+    # documents (on the deal, listing or request they belong to)
+    "document.added": _e(_l("Document added"), _l("Document “%(file)s” added"), file=data("file")),
+    "document.deleted": _e(_l("Document deleted"), _l("Document “%(file)s” deleted"), file=data("file")),
+    "exchange.dossier": _e(_l("Dossier chosen"), _l("Dossier for %(exchange)s: %(count)s documents"),
+                           exchange=EXCHANGE, count=data("count")),
     # exchange forwards and tokens
     "exchange.forwarded": _e(_l("Forwarded to an exchange"), _l("Forwarded to %(exchange)s."), exchange=EXCHANGE),
     "exchange.recorded": _e(_l("Recorded as traded on an exchange"),

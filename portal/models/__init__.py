@@ -3,6 +3,7 @@
 from portal.models.audit import AuditEntry
 from portal.models.channels import CHANNELS, ListingViewCount
 from portal.models.deals import DEAL_KINDS, LICENCE_TYPES, RECORDAL_STATUSES, Deal, DealPayment, deal_patents
+from portal.models.documents import DOCUMENT_SUBJECTS, DOCUMENT_VISIBILITIES, Document, forward_documents
 from portal.models.events import (
     EVENT_KINDS,
     Event,
@@ -84,4 +85,5 @@ __all__ = [
     "CHANNELS", "ListingViewCount", "EventRegistration", "registration_listings",
     "DELIVERIES", "SavedSearch", "SavedSearchSent",
     "MATCH_SOURCES", "NEED_STATUSES", "NEED_VISIBILITIES", "Need", "NeedMatch", "NeedProposal",
+    "DOCUMENT_SUBJECTS", "DOCUMENT_VISIBILITIES", "Document", "forward_documents",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
@@ -28,6 +29,9 @@ class RequestForm(FlaskForm):
 
 class MessageForm(FlaskForm):
     body = TextAreaField(_l("Message"), validators=[InputRequired(), Length(max=5000)])
+    # Checked by portal/files/checks.py (signature, size, name), not by its declared type.
+    file = FileField(_l("Attach a document (optional)"),
+                     render_kw={"accept": ".pdf,.png,.jpg,.jpeg,.gif,.webp,.docx,.xlsx,.zip"})
     submission_key = submission_key_field()
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
+from portal.documents.operations import add_request_document, receive_upload
 from portal.events.operations import event_choices_for, event_label
 from portal.extensions import db
 from portal.forms import EmptyForm, choices
@@ -18,6 +19,7 @@ from portal.models import (
     OPEN_STATUSES,
     REQUEST_STATUSES,
     Deal,
+    Document,
     Event,
     LicenceRequest,
     Listing,
@@ -121,9 +123,12 @@ def detail(request_id: int):
     acceptance = db.session.scalar(db.select(OpenLicenceAcceptance).where(OpenLicenceAcceptance.request_id == item.id))
     deal = db.session.scalar(db.select(Deal).where(Deal.source_request_id == item.id).order_by(Deal.id).limit(1))
     event = db.session.get(Event, item.event_id) if item.event_id is not None else None
+    attachments: dict[int | None, list[Document]] = {}
+    for document in db.session.scalars(db.select(Document).where(Document.request_id == item.id).order_by(Document.id)):
+        attachments.setdefault(document.message_id, []).append(document)
     return render_template("requests/detail.html", item=item, message_form=MessageForm(), status_form=status_form,
                            moves=moves, acceptance=acceptance, is_centre=is_centre, deal=deal, event=event,
-                           event_label=event_label)
+                           event_label=event_label, attachments=attachments)
 
 
 @bp.post("/requests/<int:request_id>/messages")
@@ -134,9 +139,24 @@ def message(request_id: int):
     if not form.validate_on_submit():
         flash(_("Write a message first."), "danger")
         return redirect(url_for("requests.detail", request_id=item.id))
-    once(RequestMessage, form.submission_key.data, lambda: ops.add_message(item, current_user, form.body.data),
-         request_id=item.id, author_id=current_user.id)
-    db.session.commit()
+    upload = form.file.data if getattr(form.file.data, "filename", "") else None
+
+    def send():
+        received = receive_upload(upload) if upload is not None else None
+        try:
+            def create():
+                message = ops.add_message(item, current_user, form.body.data)
+                if received is not None:
+                    add_request_document(item, message, received, current_user)
+                return message
+            return once(RequestMessage, form.submission_key.data, create, request_id=item.id,
+                        author_id=current_user.id)
+        finally:
+            if received is not None:
+                received.data.close()
+
+    # A refused attachment refuses the message too (flashed): nothing is half-sent.
+    perform(send)
     return redirect(url_for("requests.detail", request_id=item.id) + "#thread")
 
 

@@ -49,7 +49,8 @@ class DemoSite:
                              f"/requests/{ids['request']}" if ids["request"] else None, "/metrics/centre",
                              "/metrics/centre/facts", "/manage/patents/import"],
             "centre_admin": ["/manage/", "/deals/", "/requests/", "/metrics/centre", "/metrics/centre/facts"],
-            "sme_member": ["/requests/", f"/requests/{ids['sme_request']}" if ids["sme_request"] else None],
+            "sme_member": ["/requests/", f"/requests/{ids['sme_request']}" if ids["sme_request"] else None,
+                           "/deals/ours", f"/deals/{ids['sme_deal']}" if ids["sme_deal"] else None],
             "organiser": ["/events/new", "/metrics/programme"],
             "exchange_operator": ["/exchange/", f"/exchange/{ids['forward']}" if ids["forward"] else None],
             "site_admin": ["/admin/", "/admin/?role=sme_member", "/admin/orgs", "/admin/audit", "/admin/claims",
@@ -79,6 +80,7 @@ def _ids() -> dict[str, int | None]:
                          .order_by(LicenceRequest.id)),
         "sme_request": first(db.select(LicenceRequest.id).where(LicenceRequest.enterprise_id == sme_org)
                              .order_by(LicenceRequest.id)),
+        "sme_deal": first(db.select(Deal.id).where(Deal.licensee_id == sme_org).order_by(Deal.id)),
         "forward": first(db.select(ExchangeForward.id).order_by(ExchangeForward.id)),
         "centre": first(db.select(Organisation.id).where(Organisation.id == centre_id)),
     }

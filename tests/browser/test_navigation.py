@@ -22,7 +22,7 @@ expect = pytest.importorskip("playwright.sync_api").expect
 LAPTOPS = (1200, 1280, 1366)
 # The links each role has in the bar from 1200 px up; "more" is the dropdown of the others.
 MAIN_LINKS = {
-    "sme_member": ("listings", "requests", "saved-searches", "events"),
+    "sme_member": ("listings", "requests", "needs", "our-deals", "more"),
     "centre_staff": ("requests", "centre", "deals", "performance", "more"),
     "centre_admin": ("requests", "centre", "deals", "performance", "more"),
     "organiser": ("events", "programme", "listings"),
@@ -30,6 +30,7 @@ MAIN_LINKS = {
     "site_admin": ("accounts", "orgs", "audit", "programme", "more"),
 }
 MORE_LINKS = {
+    "sme_member": ("saved-searches", "events"),
     "centre_staff": ("listings", "events"),
     "centre_admin": ("listings", "events"),
     "site_admin": ("listings", "events", "claims", "tokens", "parameters"),
