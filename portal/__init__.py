@@ -95,6 +95,7 @@ def configure_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
     from portal.auth import register_views  # noqa: F401  (adds the registration routes to the auth blueprint)
     from portal.auth.views import bp as auth_bp
+    from portal.budget.views import bp as budget_bp
     from portal.deals.import_views import bp as deal_import_bp
     from portal.deals.views import bp as deals_bp
     from portal.events.views import bp as events_bp
@@ -118,7 +119,7 @@ def configure_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, admin_bp, listings_bp, manage_bp, search_bp, requests_bp, deals_bp, api_bp, patents_bp,
                feeds_bp, events_bp, deal_import_bp, exchange_bp, exchange_api_bp, exchange_admin_bp,
-               metrics_bp, metrics_api_bp, import_help_bp, import_jobs_bp):
+               metrics_bp, metrics_api_bp, import_help_bp, import_jobs_bp, budget_bp):
         app.register_blueprint(bp)
 
 
@@ -172,8 +173,10 @@ def configure_errorhandlers(app: Flask) -> None:
 
 
 def configure_cli(app: Flask) -> None:
+    from portal.budget.cli import budget_cli
     from portal.cli import register
     from portal.imports.runner import imports_cli
 
     register(app)
     app.cli.add_command(imports_cli)
+    app.cli.add_command(budget_cli)

@@ -14,6 +14,12 @@ ROLE_LABELS = {
     "site_admin": _l("Site administrator"),
 }
 
+# The two accounts of a centre's project budget (DOMAIN.md §7), in a sentence ("received into the …").
+FUND_LABELS = {
+    "grant": _l("central funds"),
+    "matching": _l("matching funds"),
+}
+
 ORG_KIND_LABELS = {
     "centre": _l("IP operation centre"),
     "enterprise": _l("Enterprise"),

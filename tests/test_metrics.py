@@ -194,7 +194,8 @@ def test_parameters_are_stored_and_change_the_figures(client, auth, app, admin, 
               "sme_growth_target_pct": "30", "pct_growth_target_pct": "20", "pct_minimum": "2",
               "navigation_reports_required": "1", "staff_required": "2", "certified_staff_required": "1",
               "min_valid_inventions": "3", "min_operable_patents": "3", "min_deals_window": "5",
-              "min_received_window_yuan": "500000", "window_years": "3"}
+              "min_received_window_yuan": "500000", "window_years": "3", "grant_per_centre_yuan": "500000",
+              "max_centres": "10"}
     assert post(client, "/admin/programme", {**fields, "assessment_year": "2021"}).status_code == 400
     assert post(client, "/admin/programme", {**fields, "certified_staff_required": "3"}).status_code == 400
     assert post(client, "/admin/programme", fields).status_code == 302

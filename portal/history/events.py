@@ -201,6 +201,21 @@ EVENTS: dict[str, Event] = {
     "metrics.reports.deleted": _e(_l("Navigation report removed"), _FACT_REMOVED, **CENTRE, **TITLE),
     "metrics.rules.deleted": _e(_l("Rules document removed"), _FACT_REMOVED, **CENTRE, **TITLE),
     "metrics.awards.deleted": _e(_l("Award removed"), _FACT_REMOVED, **CENTRE, **TITLE),
+    # the project budget
+    "budget.receipt": _e(_l("Budget: funds received"),
+                         _l("%(centre)s: %(amount)s yuan received into the %(fund)s on %(date)s"),
+                         amount=money(data("amount")), fund=label(data("fund"), labels.FUND_LABELS),
+                         date=data("date"), **CENTRE),
+    "budget.expense": _e(_l("Budget: expenditure recorded"),
+                         _l("%(centre)s: %(amount)s yuan paid from the %(fund)s on %(date)s"),
+                         amount=money(data("amount")), fund=label(data("fund"), labels.FUND_LABELS),
+                         date=data("date"), **CENTRE),
+    "budget.receipts.deleted": _e(_l("Budget: receipt removed"),
+                                  _l("%(centre)s: receipt of %(amount)s yuan (%(date)s) removed"),
+                                  amount=money(data("amount")), date=data("date"), **CENTRE),
+    "budget.expenses.deleted": _e(_l("Budget: expenditure removed"),
+                                  _l("%(centre)s: expenditure of %(amount)s yuan (%(date)s) removed"),
+                                  amount=money(data("amount")), date=data("date"), **CENTRE),
     # refusals
     "security.csrf_refused": _e(_l("Form refused"), _l("Form refused (expired or sent from another site): "
                                                        "%(method)s %(path)s"), **TRAIL),
@@ -219,6 +234,7 @@ TARGET_LABELS = {
     "open_licence_acceptances": _l("Open licence taken #%(id)s"), "programme_parameters": _l("Programme parameters"),
     "pct_applications": _l("PCT application #%(id)s"), "navigation_reports": _l("Navigation report #%(id)s"),
     "rules_documents": _l("Rules document #%(id)s"), "centre_awards": _l("Award #%(id)s"),
+    "budget_receipts": _l("Budget receipt #%(id)s"), "budget_expenses": _l("Budget expenditure #%(id)s"),
 }
 _NAMES = re.compile(r"%\((\w+)\)s")
 

@@ -70,3 +70,7 @@ class ParametersForm(FlaskForm):
     min_received_window_yuan = DecimalField(_l("Eligibility: or amount actually received in the window (yuan)"),
                                             places=2, validators=[InputRequired(), NumberRange(0, 10**13)])
     window_years = IntegerField(_l("Eligibility window (years)"), validators=[InputRequired(), NumberRange(1, 10)])
+    grant_per_centre_yuan = DecimalField(_l("Central funds per centre (yuan)"), places=2,
+                                         validators=[InputRequired(), NumberRange(0, 10**10)])
+    max_centres = IntegerField(_l("Centres in the programme, at most"),
+                               validators=[InputRequired(), NumberRange(1, 1000)])

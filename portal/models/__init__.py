@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see every table."""
 
 from portal.models.audit import AuditEntry
+from portal.models.budget import FUND_SOURCES, BudgetCategory, BudgetExpense, BudgetReceipt
 from portal.models.deals import DEAL_KINDS, LICENCE_TYPES, RECORDAL_STATUSES, Deal, DealPayment, deal_patents
 from portal.models.events import EVENT_KINDS, Event, EventAttendance, event_listings
 from portal.models.exchange import (
@@ -48,6 +49,7 @@ from portal.models.search import SearchChange, SearchIndexState, SearchLogState
 from portal.models.users import ROLE_ORG_KINDS, ROLES, JoinRequest, PasswordReset, User
 
 __all__ = [
+    "BudgetCategory", "BudgetExpense", "BudgetReceipt", "FUND_SOURCES",
     "DEAL_KINDS", "Deal", "DealPayment", "LICENCE_TYPES", "LicenceRequest", "Notification", "OPEN_STATUSES",
     "OpenLicenceAcceptance",
     "OutgoingMail", "RECORDAL_STATUSES", "REQUEST_MODES", "REQUEST_STATUSES", "RequestMessage", "RequestStatusChange",

@@ -29,6 +29,8 @@ PARAMETER_DEFAULTS = {
     "navigation_reports_required": 2, "staff_required": 2, "certified_staff_required": 1,
     "min_valid_inventions": 30, "min_operable_patents": 20,
     "min_deals_window": 5, "min_received_window_yuan": Decimal(500000), "window_years": 3,
+    # notice §六 and §七: at most 10 centres, RMB 500,000 of central funds each (matched at least 1:1)
+    "grant_per_centre_yuan": Decimal(500000), "max_centres": 10,
 }
 
 
@@ -56,6 +58,8 @@ class ProgrammeParameters(db.Model):
     min_deals_window: Mapped[int]
     min_received_window_yuan: Mapped[Decimal] = mapped_column(Numeric(16, 2))
     window_years: Mapped[int]
+    grant_per_centre_yuan: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal(500000))
+    max_centres: Mapped[int] = mapped_column(default=10)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
