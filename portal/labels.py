@@ -214,7 +214,7 @@ DEAL_TARGETS = {"count": {}, "amount": {}, "sme_count": {"sme": 1}, "sme_amount"
 
 CONDITION_LABELS = {
     "valid_inventions": _l("Valid invention patents"),
-    "operable_patents": _l("Patents that can be put into operation (valid, on a published listing)"),
+    "operable_patents": _l("Patents that can be put into operation (valid, marked operable by the centre)"),
     "deals_or_received": _l("Deals concluded or amount actually received in the window"),
     "ip_department": _l("An IP management department with full-time staff"),
     "management_rules": _l("IP management rules adopted"),

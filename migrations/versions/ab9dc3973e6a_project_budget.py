@@ -1,9 +1,11 @@
-"""project budget and programme funds parameters
+"""project budget, programme funds parameters, operable patents and centre records
 
 A centre's project budget (notice §七, DOMAIN.md §7): the categories of spending with the ones the
 central funds may not pay for (seeded with the notice's), money received into the central and the
-matching funds, expenditures; and two programme parameters, the central funds per centre (RMB
-500,000) and the number of centres (at most 10).
+matching funds, expenditures; three programme parameters, the central funds per centre (RMB
+500,000), the number of centres (at most 10) and the mean value score of a high-value patent (4);
+the per-patent flag "can be put into operation" (可投入运营) that eligibility counts; and the centre's
+leadership body (work task 1) and working funds secured.
 
 Revision ID: ab9dc3973e6a
 Revises: 1a797b58c473
@@ -96,14 +98,62 @@ def upgrade():
     with op.batch_alter_table('programme_parameters', schema=None) as batch_op:
         batch_op.add_column(sa.Column('grant_per_centre_yuan', sa.Numeric(precision=16, scale=2), nullable=True))
         batch_op.add_column(sa.Column('max_centres', sa.Integer(), nullable=True))
-    op.execute("UPDATE programme_parameters SET grant_per_centre_yuan = 500000, max_centres = 10")
+        batch_op.add_column(sa.Column('high_value_min_average', sa.Numeric(precision=3, scale=1), nullable=True))
+    op.execute("UPDATE programme_parameters SET grant_per_centre_yuan = 500000, max_centres = 10, "
+               "high_value_min_average = 4")
     with op.batch_alter_table('programme_parameters', schema=None) as batch_op:
         batch_op.alter_column('grant_per_centre_yuan', existing_type=sa.Numeric(precision=16, scale=2), nullable=False)
         batch_op.alter_column('max_centres', existing_type=sa.Integer(), nullable=False)
+        batch_op.alter_column('high_value_min_average', existing_type=sa.Numeric(precision=3, scale=1),
+                              nullable=False)
+
+    # The centre's records: its leadership body and the working funds secured.
+    op.create_table('leadership_bodies',
+    sa.Column('centre_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('leader', sa.String(length=100), nullable=False),
+    sa.Column('leader_position', sa.String(length=100), nullable=False),
+    sa.Column('members', sa.String(length=2000), nullable=False),
+    sa.Column('established_on', sa.Date(), nullable=False),
+    sa.Column('document_reference', sa.String(length=100), nullable=False),
+    sa.Column('updated_at', portal.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['centre_id'], ['organisations.id'], name=op.f('fk_leadership_bodies_centre_id_organisations')),
+    sa.PrimaryKeyConstraint('centre_id', name=op.f('pk_leadership_bodies'))
+    )
+    op.create_table('funding_secured',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('centre_id', sa.Integer(), nullable=False),
+    sa.Column('amount_yuan', sa.Numeric(precision=16, scale=2), nullable=False),
+    sa.Column('source', sa.String(length=200), nullable=False),
+    sa.Column('secured_on', sa.Date(), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('created_at', portal.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('amount_yuan > 0', name=op.f('ck_funding_secured_amount')),
+    sa.ForeignKeyConstraint(['centre_id'], ['organisations.id'], name=op.f('fk_funding_secured_centre_id_organisations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_funding_secured'))
+    )
+    with op.batch_alter_table('funding_secured', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_funding_secured_centre_id'), ['centre_id'], unique=False)
+
+    # 可投入运营: a flag the centre sets per patent (none is set until it does).
+    with op.batch_alter_table('patents', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('operable', sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.create_index(batch_op.f('ix_patents_operable'), ['operable'], unique=False)
+    with op.batch_alter_table('patents', schema=None) as batch_op:
+        batch_op.alter_column('operable', existing_type=sa.Boolean(), server_default=None)
 
 
 def downgrade():
+    with op.batch_alter_table('funding_secured', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_funding_secured_centre_id'))
+    op.drop_table('funding_secured')
+    op.drop_table('leadership_bodies')
+    with op.batch_alter_table('patents', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_patents_operable'))
+        batch_op.drop_column('operable')
+
     with op.batch_alter_table('programme_parameters', schema=None) as batch_op:
+        batch_op.drop_column('high_value_min_average')
         batch_op.drop_column('max_centres')
         batch_op.drop_column('grant_per_centre_yuan')
 

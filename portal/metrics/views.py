@@ -27,6 +27,7 @@ from portal.metrics.access import (
 )
 from portal.metrics.blueprint import bp
 from portal.metrics.charts import chart_data
+from portal.metrics.patent_counts import high_value_counts
 from portal.models import CentreAward, Deal, Organisation
 from portal.permissions import require
 from portal.rules.targets import DEAL_KINDS
@@ -71,8 +72,10 @@ def _dashboard(centre: Organisation):
     awards = db.session.scalars(db.select(CentreAward).where(CentreAward.centre_id == centre.id)
                                 .order_by(CentreAward.year.desc())).all()
     window_from = result.eligibility.window_start + timedelta(days=1)
+    high_value = high_value_counts(params.high_value_min_average, [centre.id]).get(centre.id, 0)
     return render_template("metrics/centre.html", centre=centre, f=result, params=params, months=months,
                            awards=awards, window_from=window_from, labels_m=LABELS, kinds=DEAL_KINDS,
+                           high_value=high_value,
                            charts=chart_data(result, months),
                            own=is_centre_staff(current_user) and current_user.organisation_id == centre.id)
 

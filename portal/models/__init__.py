@@ -26,6 +26,8 @@ from portal.models.metrics import (
     AWARD_KINDS,
     CentreAward,
     CentreProfile,
+    FundingSecured,
+    LeadershipBody,
     NavigationReport,
     PctApplication,
     ProgrammeParameters,
@@ -64,6 +66,6 @@ __all__ = [
     "ExchangeForward", "ExchangeForwardChange", "ExchangeToken", "FORWARD_CLOSED", "FORWARD_STATUSES",
     "FORWARD_TRANSITIONS",
     "AWARD_KINDS", "CentreAward", "CentreProfile", "NavigationReport", "PctApplication", "ProgrammeParameters",
-    "RulesDocument", "current_parameters",
+    "RulesDocument", "current_parameters", "FundingSecured", "LeadershipBody",
     "IMPORT_JOB_STATUSES", "IMPORT_KINDS", "ImportJob",
 ]

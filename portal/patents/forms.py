@@ -15,6 +15,7 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
+    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -62,6 +63,18 @@ class PatentFactsForm(FlaskForm):
                                         validators=[Optional()])
     # Not named co_owners, so that FlaskForm(obj=patent) never pairs posted rows with recorded ones.
     co_owner = FieldList(FormField(CoOwnerForm), max_entries=50)
+
+
+class PatentAssessmentForm(FlaskForm):
+    """The operation flag and the five value scores of one patent."""
+
+    operable = BooleanField(_l("Can be put into operation (可投入运营): the hospital owns it with the right to "
+                               "license or assign it, with no co-ownership or pledge obstacle"))
+    technical_value = IntegerField(_l("Technical value"), validators=[Optional(), NumberRange(1, 5)])
+    legal_value = IntegerField(_l("Legal value"), validators=[Optional(), NumberRange(1, 5)])
+    market_value = IntegerField(_l("Market value"), validators=[Optional(), NumberRange(1, 5)])
+    strategic_value = IntegerField(_l("Strategic value"), validators=[Optional(), NumberRange(1, 5)])
+    economic_value = IntegerField(_l("Economic value"), validators=[Optional(), NumberRange(1, 5)])
 
 
 class PatentEnglishForm(FlaskForm):
