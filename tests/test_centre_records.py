@@ -49,3 +49,38 @@ def test_leadership_and_funding(client, auth, app, centre, centre_staff, other_c
     assert post(client, f"/metrics/centre/facts/funding/{funding_id}/delete").status_code == 302
     with app.app_context():
         assert db.session.query(FundingSecured).count() == 0
+
+
+def test_training_counted_on_the_dashboard_and_programme_view(client, auth, app, make, centre, centre_staff,
+                                                              organiser):
+    from datetime import UTC, datetime, timedelta
+
+    from portal.events.operations import Attendee, EventData, create_event
+    from portal.models import Organisation
+
+    make.org("enterprise", code="kangxu")
+    with app.app_context():
+        owner = db.session.get(Organisation, centre.id)
+        for starts, kind, people in (
+                (datetime(2023, 3, 1, 2, tzinfo=UTC), "training", [Attendee("kangxu", 12), Attendee("ruijin-ip", 3)]),
+                (datetime(2023, 9, 1, 2, tzinfo=UTC), "training", [Attendee("kangxu", 5)]),
+                # 2023-12-31 17:00 UTC is already 2024 in Shanghai
+                (datetime(2023, 12, 31, 17, tzinfo=UTC), "training", []),
+                (datetime(2023, 5, 1, 2, tzinfo=UTC), "roadshow", [Attendee("kangxu", 40)])):
+            create_event(owner, EventData(kind=kind, title="知识产权培训", starts_at=starts,
+                                          ends_at=starts + timedelta(hours=2), place="会议室", attendees=people),
+                         actor=None)
+        db.session.commit()
+    from portal.metrics.activity import training_counts
+
+    with app.app_context():
+        assert training_counts([centre.id], 2023)[centre.id].__dict__ == {"sessions": 2, "attendees": 20}
+        assert training_counts([centre.id], 2024)[centre.id].sessions == 1
+    auth.login(centre_staff.email)
+    page = client.get("/metrics/centre?year=2023").get_data(as_text=True)
+    row = '<th scope="row">2023</th><td class="text-end">2</td><td class="text-end">20</td>'
+    assert 'id="training"' in page and row in page
+    auth.logout()
+    auth.login(organiser.email)
+    programme = client.get("/metrics/programme?year=2023").get_data(as_text=True)
+    assert "2 / 20" in programme and 'id="centre-count"' in programme

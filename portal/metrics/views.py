@@ -8,6 +8,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
+from portal.budget.ledger import ledgers
 from portal.extensions import db
 from portal.labels import (
     AMOUNT_TARGETS,
@@ -17,7 +18,7 @@ from portal.labels import (
     KIND_LABELS,
     TARGET_LABELS,
 )
-from portal.metrics import export, figures
+from portal.metrics import activity, export, figures
 from portal.metrics.access import (
     is_centre_staff,
     programme_parameters,
@@ -73,9 +74,10 @@ def _dashboard(centre: Organisation):
                                 .order_by(CentreAward.year.desc())).all()
     window_from = result.eligibility.window_start + timedelta(days=1)
     high_value = high_value_counts(params.high_value_min_average, [centre.id]).get(centre.id, 0)
+    training = {y: activity.training_counts([centre.id], y)[centre.id] for y in (params.baseline_year, year)}
     return render_template("metrics/centre.html", centre=centre, f=result, params=params, months=months,
                            awards=awards, window_from=window_from, labels_m=LABELS, kinds=DEAL_KINDS,
-                           high_value=high_value,
+                           high_value=high_value, training=training,
                            charts=chart_data(result, months),
                            own=is_centre_staff(current_user) and current_user.organisation_id == centre.id)
 
@@ -87,9 +89,13 @@ def programme():
     params = programme_parameters()
     year = requested_year(params)
     as_of = requested_as_of(year)
-    rows = figures.centres_figures(params, year, as_of, figures.all_centres())
+    centres = figures.all_centres()
+    rows = figures.centres_figures(params, year, as_of, centres)
+    ids = [c.id for c in centres]
+    extra = {"budget": ledgers(ids, year), "training": activity.training_counts(ids, year),
+             "high_value": high_value_counts(params.high_value_min_average, ids)}
     return render_template("metrics/programme.html", rows=rows, year=year, as_of=as_of, params=params,
-                           labels_m=LABELS)
+                           labels_m=LABELS, extra=extra)
 
 
 @bp.get("/metrics/programme.xlsx")
