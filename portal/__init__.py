@@ -98,6 +98,7 @@ def configure_blueprints(app: Flask) -> None:
     from portal.budget.views import bp as budget_bp
     from portal.deals.import_views import bp as deal_import_bp
     from portal.deals.views import bp as deals_bp
+    from portal.disclosures.views import bp as disclosures_bp
     from portal.events.views import bp as events_bp
     from portal.exchange.admin_views import bp as exchange_admin_bp
     from portal.exchange.api import bp as exchange_api_bp
@@ -120,7 +121,8 @@ def configure_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, admin_bp, listings_bp, manage_bp, search_bp, requests_bp, deals_bp, api_bp, patents_bp,
                feeds_bp, events_bp, deal_import_bp, exchange_bp, exchange_api_bp, exchange_admin_bp,
-               metrics_bp, metrics_api_bp, import_help_bp, import_jobs_bp, budget_bp):
+               metrics_bp, metrics_api_bp, import_help_bp, import_jobs_bp, budget_bp,
+               disclosures_bp):
         app.register_blueprint(bp)
 
 

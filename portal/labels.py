@@ -20,6 +20,10 @@ FUND_LABELS = {
     "matching": _l("matching funds"),
 }
 
+# The decision of a pre-filing review (申请前预审).
+REVIEW_DECISION_LABELS = {"file": lazy_pgettext("review decision", "File"), "revise": _l("Revise and resubmit"),
+                          "do_not_file": _l("Do not file")}
+
 ORG_KIND_LABELS = {
     "centre": _l("IP operation centre"),
     "enterprise": _l("Enterprise"),

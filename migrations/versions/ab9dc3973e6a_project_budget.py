@@ -5,7 +5,8 @@ central funds may not pay for (seeded with the notice's), money received into th
 matching funds, expenditures; three programme parameters, the central funds per centre (RMB
 500,000), the number of centres (at most 10) and the mean value score of a high-value patent (4);
 the per-patent flag "can be put into operation" (可投入运营) that eligibility counts; and the centre's
-leadership body (work task 1) and working funds secured.
+leadership body (work task 1), working funds secured, and inventors' disclosures with their
+pre-filing review (work task 5).
 
 Revision ID: ab9dc3973e6a
 Revises: 1a797b58c473
@@ -135,6 +136,38 @@ def upgrade():
     with op.batch_alter_table('funding_secured', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_funding_secured_centre_id'), ['centre_id'], unique=False)
 
+    # Pre-filing review: inventors' disclosures and their review.
+    op.create_table('disclosures',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('centre_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('inventors', sa.String(length=500), nullable=False),
+    sa.Column('department', sa.String(length=200), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('intended_route', sa.String(length=20), nullable=False),
+    sa.Column('received_on', sa.Date(), nullable=False),
+    sa.Column('decision', sa.String(length=20), nullable=True),
+    sa.Column('reasons', sa.Text(), nullable=False),
+    sa.Column('recommended_protection', sa.String(length=20), nullable=True),
+    sa.Column('reviewer', sa.String(length=100), nullable=True),
+    sa.Column('reviewed_on', sa.Date(), nullable=True),
+    sa.Column('created_at', portal.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint("intended_route IN ('invention', 'utility_model', 'design', 'pct', 'undecided')",
+                       name=op.f('ck_disclosures_route')),
+    sa.CheckConstraint("decision IS NULL OR decision IN ('file', 'revise', 'do_not_file')",
+                       name=op.f('ck_disclosures_decision')),
+    sa.CheckConstraint("recommended_protection IS NULL OR recommended_protection IN ('invention', 'utility_model', "
+                       "'design', 'pct', 'trade_secret', 'none')", name=op.f('ck_disclosures_protection')),
+    sa.ForeignKeyConstraint(['centre_id'], ['organisations.id'], name=op.f('fk_disclosures_centre_id_organisations')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_disclosures_created_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disclosures'))
+    )
+    with op.batch_alter_table('disclosures', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_disclosures_centre_id'), ['centre_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_disclosures_received_on'), ['received_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_disclosures_reviewed_on'), ['reviewed_on'], unique=False)
+
     # 可投入运营: a flag the centre sets per patent (none is set until it does).
     with op.batch_alter_table('patents', schema=None) as batch_op:
         batch_op.add_column(sa.Column('operable', sa.Boolean(), nullable=False, server_default=sa.false()))
@@ -144,6 +177,11 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('disclosures', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_disclosures_reviewed_on'))
+        batch_op.drop_index(batch_op.f('ix_disclosures_received_on'))
+        batch_op.drop_index(batch_op.f('ix_disclosures_centre_id'))
+    op.drop_table('disclosures')
     with op.batch_alter_table('funding_secured', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_funding_secured_centre_id'))
     op.drop_table('funding_secured')

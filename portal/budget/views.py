@@ -18,7 +18,8 @@ from portal.budget import operations as ops
 from portal.budget.forms import FUND_LABELS, ExpenseForm, ReceiptForm
 from portal.extensions import db
 from portal.forms import EmptyForm, choices
-from portal.metrics.access import is_centre_staff, programme_parameters, requested_year
+from portal.metrics.access import is_centre_staff, may_view, programme_parameters, readable_centre, requested_year
+from portal.metrics.access import own_centre_or_404 as own_centre
 from portal.metrics.figures import all_centres
 from portal.models import BudgetExpense, Organisation
 from portal.permissions import require
@@ -29,24 +30,7 @@ bp = Blueprint("budget", __name__)
 
 
 def _may_read(centre: Organisation) -> bool:
-    return current_user.can("view_programme_metrics") or (
-        is_centre_staff(current_user) and current_user.organisation_id == centre.id)
-
-
-def readable_centre(code: str) -> Organisation:
-    """The centre ``code`` when the current user may read its budget; 404 otherwise."""
-    centre = db.session.scalar(db.select(Organisation).where(Organisation.code == code,
-                                                             Organisation.kind == "centre"))
-    if centre is None or not _may_read(centre):
-        abort(404)
-    return centre
-
-
-def own_centre() -> Organisation:
-    """The logged-in centre staff's centre: only they edit its budget."""
-    if not is_centre_staff(current_user):
-        abort(404)
-    return current_user.organisation
+    return may_view(current_user, centre)
 
 
 def _expense_form(**kwargs) -> ExpenseForm:

@@ -212,6 +212,10 @@ EVENTS: dict[str, Event] = {
     "metrics.reports.deleted": _e(_l("Navigation report removed"), _FACT_REMOVED, **CENTRE, **TITLE),
     "metrics.rules.deleted": _e(_l("Rules document removed"), _FACT_REMOVED, **CENTRE, **TITLE),
     "metrics.awards.deleted": _e(_l("Award removed"), _FACT_REMOVED, **CENTRE, **TITLE),
+    # pre-filing review
+    "disclosure.created": _e(_l("Disclosure entered"), _l("%(centre)s: disclosure “%(title)s”"), **CENTRE, **TITLE),
+    "disclosure.reviewed": _e(_l("Disclosure reviewed"), _l("Disclosure reviewed: %(decision)s"),
+                              decision=label(data("decision"), labels.REVIEW_DECISION_LABELS)),
     # the project budget
     "budget.receipt": _e(_l("Budget: funds received"),
                          _l("%(centre)s: %(amount)s yuan received into the %(fund)s on %(date)s"),
@@ -245,7 +249,7 @@ TARGET_LABELS = {
     "open_licence_acceptances": _l("Open licence taken #%(id)s"), "programme_parameters": _l("Programme parameters"),
     "pct_applications": _l("PCT application #%(id)s"), "navigation_reports": _l("Navigation report #%(id)s"),
     "rules_documents": _l("Rules document #%(id)s"), "centre_awards": _l("Award #%(id)s"),
-    "funding_secured": _l("Working funds #%(id)s"),
+    "funding_secured": _l("Working funds #%(id)s"), "disclosures": _l("Disclosure #%(id)s"),
     "budget_receipts": _l("Budget receipt #%(id)s"), "budget_expenses": _l("Budget expenditure #%(id)s"),
 }
 _NAMES = re.compile(r"%\((\w+)\)s")

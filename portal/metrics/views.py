@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from portal.budget.ledger import ledgers
+from portal.disclosures.counts import review_counts
 from portal.extensions import db
 from portal.labels import (
     AMOUNT_TARGETS,
@@ -75,9 +76,10 @@ def _dashboard(centre: Organisation):
     window_from = result.eligibility.window_start + timedelta(days=1)
     high_value = high_value_counts(params.high_value_min_average, [centre.id]).get(centre.id, 0)
     training = {y: activity.training_counts([centre.id], y)[centre.id] for y in (params.baseline_year, year)}
+    reviews = {y: review_counts([centre.id], y)[centre.id] for y in (params.baseline_year, year)}
     return render_template("metrics/centre.html", centre=centre, f=result, params=params, months=months,
                            awards=awards, window_from=window_from, labels_m=LABELS, kinds=DEAL_KINDS,
-                           high_value=high_value, training=training,
+                           high_value=high_value, training=training, reviews=reviews,
                            charts=chart_data(result, months),
                            own=is_centre_staff(current_user) and current_user.organisation_id == centre.id)
 

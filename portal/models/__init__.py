@@ -3,6 +3,7 @@
 from portal.models.audit import AuditEntry
 from portal.models.budget import FUND_SOURCES, BudgetCategory, BudgetExpense, BudgetReceipt
 from portal.models.deals import DEAL_KINDS, LICENCE_TYPES, RECORDAL_STATUSES, Deal, DealPayment, deal_patents
+from portal.models.disclosures import INTENDED_ROUTES, PROTECTIONS, REVIEW_DECISIONS, Disclosure
 from portal.models.events import EVENT_KINDS, Event, EventAttendance, event_listings
 from portal.models.exchange import (
     FORWARD_CLOSED,
@@ -52,6 +53,7 @@ from portal.models.users import ROLE_ORG_KINDS, ROLES, JoinRequest, PasswordRese
 
 __all__ = [
     "BudgetCategory", "BudgetExpense", "BudgetReceipt", "FUND_SOURCES",
+    "Disclosure", "INTENDED_ROUTES", "PROTECTIONS", "REVIEW_DECISIONS",
     "DEAL_KINDS", "Deal", "DealPayment", "LICENCE_TYPES", "LicenceRequest", "Notification", "OPEN_STATUSES",
     "OpenLicenceAcceptance",
     "OutgoingMail", "RECORDAL_STATUSES", "REQUEST_MODES", "REQUEST_STATUSES", "RequestMessage", "RequestStatusChange",
