@@ -179,7 +179,9 @@ def configure_cli(app: Flask) -> None:
     from portal.budget.cli import budget_cli
     from portal.cli import register
     from portal.imports.runner import imports_cli
+    from portal.package.cli import programme_cli
 
     register(app)
     app.cli.add_command(imports_cli)
     app.cli.add_command(budget_cli)
+    app.cli.add_command(programme_cli)

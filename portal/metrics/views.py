@@ -23,6 +23,7 @@ from portal.metrics import activity, export, figures
 from portal.metrics.access import (
     is_centre_staff,
     programme_parameters,
+    readable_centre,
     requested_as_of,
     requested_year,
     viewable_centre,
@@ -36,6 +37,7 @@ from portal.rules.targets import DEAL_KINDS
 from portal.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, csv_bytes, download
 
 PER_PAGE = 100
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LABELS = {"targets": TARGET_LABELS, "kinds": KIND_LABELS, "conditions": CONDITION_LABELS,
           "amount_targets": AMOUNT_TARGETS, "deal_targets": DEAL_TARGETS, "awards": AWARD_LABELS}
 
@@ -162,6 +164,25 @@ def deals_export(code: str, fmt: str):
     if fmt == "csv":
         return download(csv_bytes(rows, export.DEAL_HEADINGS), CSV_MIMETYPE, name)
     return download(export.deals_xlsx(rows), XLSX_MIMETYPE, name)
+
+
+@bp.get("/metrics/centres/<code>/package.docx")
+@login_required
+def package_docx(code: str):
+    """The application package (项目申报书 sections, 承诺书, proof checklist) for the year and day shown:
+    the centre's administrators and the programme office."""
+    from datetime import date
+
+    from portal.package.contents import gather
+    from portal.package.document import package_docx as write
+
+    centre = readable_centre(code)
+    if not (current_user.can("view_programme_metrics") or current_user.can("manage_centre")):
+        abort(404)
+    params = programme_parameters()
+    year = requested_year(params)
+    content = write(gather(params, centre, year, requested_as_of(year)), date.today())
+    return download(content, DOCX_MIMETYPE, f"{centre.code}-application-{year}.docx")
 
 
 @bp.get("/metrics/centres/<code>/figures.<any(csv, xlsx):fmt>")
