@@ -114,7 +114,7 @@ def configure_blueprints(app: Flask) -> None:
     from portal.metrics import admin, facts, views  # noqa: F401  (each adds its routes to the metrics blueprint)
     from portal.metrics.api import bp as metrics_api_bp
     from portal.metrics.blueprint import bp as metrics_bp
-    from portal.patents import assessment_views  # noqa: F401  (adds the assessment pages to the patents blueprint)
+    from portal.patents import assessment_views, manual_views  # noqa: F401  (add their pages to the patents blueprint)
     from portal.patents.import_help import bp as import_help_bp
     from portal.patents.views import bp as patents_bp
     from portal.requests.views import bp as requests_bp

@@ -9,7 +9,7 @@ import json
 
 from portal.extensions import db
 from portal.models import AuditEntry, Patent
-from tests.conftest import csrf_token, post
+from tests.conftest import Ref, csrf_token, post
 
 SCORES = {"technical_value": "5", "legal_value": "4", "market_value": "4", "strategic_value": "4",
           "economic_value": "3"}
@@ -103,3 +103,43 @@ def test_the_import_sets_the_flag_and_keeps_it_when_absent(client, auth, app, ma
     assert _patent(app, patent_id)[0] is False
     bad = upload(f"申请号,名称,申请日,法律状态,可投入运营\n{number},一种导管,2019-03-01,有效,也许\n")
     assert "也许" in bad.get_data(as_text=True)
+
+
+def test_one_patent_by_hand_through_the_patent_writer(client, auth, app, make, centre, centre_staff):
+    from portal.models import AuditEntry, SearchChange
+
+    auth.login(centre_staff.email)
+    number = make.number()
+    form = {"application_number": number, "title": "一种手术机器人", "abstract": "本发明公开了一种机器人。",
+            "filing_date": "2019-03-01", "grant_date": "2021-06-01", "legal_status": "valid",
+            "ipc": "A61B 34/30; a61b 17/00", "inventors": "张三", "patentee": "示例医院", "extension_days": "0",
+            "operable": "y"}
+    assert client.get("/manage/patents/new").status_code == 200
+    for bad in ({"application_number": "12345"}, {"grant_date": "2018-01-01"}, {"ipc": "ZZZ"},
+                {"filing_date": "2019-02-30"}, {"legal_status": "dead"}, {"title": ""}):
+        assert post(client, "/manage/patents/new", {**form, **bad}).status_code == 400
+    with app.app_context():
+        assert db.session.query(Patent).count() == 0
+    response = post(client, "/manage/patents/new", form)
+    assert response.status_code == 302
+    with app.app_context():
+        patent = db.session.scalar(db.select(Patent))
+        assert (patent.title, patent.operable, patent.ipc) == ("一种手术机器人", True, ["A61B 34/30", "A61B 17/00"])
+        patent.pledged = True  # a legal fact recorded on its own page
+        db.session.commit()
+        patent_id = patent.id
+    page = client.get(f"/manage/patents/{patent_id}/edit").get_data(as_text=True)
+    assert "A61B 34/30; A61B 17/00" in page
+    listing = make.listing(centre, [Ref(id=patent_id)])
+    assert post(client, f"/manage/patents/{patent_id}/edit", {**form, "title": "一种改进的手术机器人",
+                                                              "application_number": "ignored"}).status_code == 302
+    with app.app_context():
+        patent = db.session.get(Patent, patent_id)
+        assert patent.title == "一种改进的手术机器人" and patent.pledged is True  # kept
+        kinds = list(db.session.scalars(db.select(AuditEntry.kind).where(AuditEntry.target_id == patent_id,
+                                                                           AuditEntry.target_type == "patents")))
+        assert "patent.created" in kinds and "patent.updated" in kinds
+        assert db.session.scalar(db.select(SearchChange.id).where(SearchChange.listing_id == listing.id))
+    other = make.patent(make.org("centre", code="fourth-ip"))
+    assert client.get(f"/manage/patents/{other.id}/edit").status_code == 404
+    assert post(client, f"/manage/patents/{other.id}/edit", form).status_code == 404
