@@ -95,9 +95,11 @@ def configure_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
     from portal.auth import register_views  # noqa: F401  (adds the registration routes to the auth blueprint)
     from portal.auth.views import bp as auth_bp
+    from portal.budget.views import bp as budget_bp
     from portal.deals import ours  # noqa: F401  (adds the enterprise's own deals page to the deals blueprint)
     from portal.deals.import_views import bp as deal_import_bp
     from portal.deals.views import bp as deals_bp
+    from portal.disclosures.views import bp as disclosures_bp
     from portal.documents.views import bp as documents_bp
     from portal.events import signup  # noqa: F401  (adds the sign-up routes to the events blueprint)
     from portal.events.views import bp as events_bp
@@ -116,6 +118,7 @@ def configure_blueprints(app: Flask) -> None:
     from portal.metrics.api import bp as metrics_api_bp
     from portal.metrics.blueprint import bp as metrics_bp
     from portal.needs.views import bp as needs_bp
+    from portal.patents import assessment_views, manual_views  # noqa: F401  (add their pages to the patents blueprint)
     from portal.patents.import_help import bp as import_help_bp
     from portal.patents.views import bp as patents_bp
     from portal.requests.views import bp as requests_bp
@@ -125,7 +128,7 @@ def configure_blueprints(app: Flask) -> None:
     for bp in (main_bp, auth_bp, admin_bp, listings_bp, manage_bp, search_bp, requests_bp, deals_bp, api_bp, patents_bp,
                feeds_bp, events_bp, deal_import_bp, exchange_bp, exchange_api_bp, exchange_admin_bp,
                metrics_bp, metrics_api_bp, import_help_bp, import_jobs_bp, subscriptions_bp, unsubscribe_bp,
-               needs_bp, documents_bp):
+               needs_bp, documents_bp, budget_bp, disclosures_bp):
         app.register_blueprint(bp)
 
 
@@ -182,11 +185,15 @@ def configure_errorhandlers(app: Flask) -> None:
 
 
 def configure_cli(app: Flask) -> None:
+    from portal.budget.cli import budget_cli
     from portal.cli import register
     from portal.imports.runner import imports_cli
+    from portal.package.cli import programme_cli
 
     register(app)
     app.cli.add_command(imports_cli)
     from portal.needs.cli import needs_cli
 
     app.cli.add_command(needs_cli)
+    app.cli.add_command(budget_cli)
+    app.cli.add_command(programme_cli)

@@ -14,6 +14,16 @@ ROLE_LABELS = {
     "site_admin": _l("Site administrator"),
 }
 
+# The two accounts of a centre's project budget (DOMAIN.md §7), in a sentence ("received into the …").
+FUND_LABELS = {
+    "grant": _l("central funds"),
+    "matching": _l("matching funds"),
+}
+
+# The decision of a pre-filing review (申请前预审).
+REVIEW_DECISION_LABELS = {"file": lazy_pgettext("review decision", "File"), "revise": _l("Revise and resubmit"),
+                          "do_not_file": _l("Do not file")}
+
 ORG_KIND_LABELS = {
     "centre": _l("IP operation centre"),
     "enterprise": _l("Enterprise"),
@@ -228,7 +238,7 @@ DEAL_TARGETS = {"count": {}, "amount": {}, "sme_count": {"sme": 1}, "sme_amount"
 
 CONDITION_LABELS = {
     "valid_inventions": _l("Valid invention patents"),
-    "operable_patents": _l("Patents that can be put into operation (valid, on a published listing)"),
+    "operable_patents": _l("Patents that can be put into operation (valid, marked operable by the centre)"),
     "deals_or_received": _l("Deals concluded or amount actually received in the window"),
     "ip_department": _l("An IP management department with full-time staff"),
     "management_rules": _l("IP management rules adopted"),

@@ -27,7 +27,8 @@ from tests.test_chinese_throughout import EMAIL, LATIN
 
 # Acronyms, units, formats and names a Chinese page may show as they are.
 ALLOWED = {
-    "IPC", "PCT", "CNIPA", "SME", "API", "RSS", "Atom", "XLSX", "xlsx", "CSV", "csv", "JSON", "PDF", "ICS", "ics",
+    "IPC", "PCT", "CNIPA", "SME", "API", "RSS", "Atom", "XLSX", "xlsx", "DOCX", "docx", "CSV", "csv", "JSON",
+    "PDF", "JPEG", "PNG", "ICS", "ics",
     "iCalendar", "UTF", "GBK", "Excel", "KB", "MB", "URL", "HTTP", "HTTPS", "http", "https", "ID", "IP", "OK",
     "English", "Ctrl", "Mac", "ZL", "CN", "WO", "pdf", "YYYY-MM-DD", "YYYY", "MM", "DD", "CT", "MRI", "Word",
 }

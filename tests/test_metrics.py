@@ -53,11 +53,12 @@ def scenario(app, make, centre):
     other = make.org("centre", code="second-ip")
     orgs = {name: make.org("enterprise", code=name, size_class=size) for name, size in (
         ("sme_a", "small"), ("sme_b", "micro"), ("med", "medium"), ("big", "large"), ("grower", "small"))}
-    p1 = make.patent(centre)
+    # Operable (可投入运营): flagged by the centre, valid, not suspended; publication is not required.
+    p1 = make.patent(centre, operable=True)
     p2 = make.patent(centre)
-    p3 = make.patent(centre, make.number("8"))  # PCT invention entering China
-    make.patent(centre, legal_status="lapsed")
-    p5 = make.patent(centre, make.number("2"))  # utility model
+    p3 = make.patent(centre, make.number("8"), operable=True)  # PCT invention entering China
+    make.patent(centre, legal_status="lapsed", operable=True)
+    p5 = make.patent(centre, make.number("2"), operable=True)  # utility model
     make.patent(centre, grant_date=date(2024, 2, 1))  # valid, but granted after the end of 2023
     make.patent(centre, granted=False, legal_status="pending")
     other_patent = make.patent(other)
@@ -194,7 +195,8 @@ def test_parameters_are_stored_and_change_the_figures(client, auth, app, admin, 
               "sme_growth_target_pct": "30", "pct_growth_target_pct": "20", "pct_minimum": "2",
               "navigation_reports_required": "1", "staff_required": "2", "certified_staff_required": "1",
               "min_valid_inventions": "3", "min_operable_patents": "3", "min_deals_window": "5",
-              "min_received_window_yuan": "500000", "window_years": "3"}
+              "min_received_window_yuan": "500000", "window_years": "3", "grant_per_centre_yuan": "500000",
+              "high_value_min_average": "4", "max_centres": "10"}
     assert post(client, "/admin/programme", {**fields, "assessment_year": "2021"}).status_code == 400
     assert post(client, "/admin/programme", {**fields, "certified_staff_required": "3"}).status_code == 400
     assert post(client, "/admin/programme", fields).status_code == 302

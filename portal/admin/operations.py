@@ -10,6 +10,7 @@ from portal import audit
 from portal.errors import OperationError, rule_message
 from portal.extensions import db
 from portal.models import EXCHANGE_BASES, ORG_KINDS, Organisation, User
+from portal.models.budget import ensure_categories
 from portal.models.metrics import current_parameters
 from portal.rules import RuleError, validate_credit_code
 
@@ -55,11 +56,12 @@ def create_organisation(*, kind: str, code: str, name: str, name_en: str | None 
 
 def ensure_reference_data() -> None:
     """Create the reference rows when missing (idempotent): the two exchange bases and the
-    programme parameters with the notice's defaults. Run at setup (``flask demo``,
+    programme parameters with the notice's defaults and the budget categories. Run at setup (``flask demo``,
     ``flask reference-data``), never on a GET."""
     existing = set(db.session.scalars(db.select(Organisation.code).where(Organisation.kind == "exchange")))
     for base in EXCHANGE_BASES:
         if base["code"] not in existing:
             db.session.add(Organisation(kind="exchange", **base))
     current_parameters()
+    ensure_categories()
     db.session.flush()

@@ -98,7 +98,7 @@ def load(echo) -> None:
             application_number=number, title=title, abstract=abstract, title_en=title_en, abstract_en=abstract_en,
             filing_date=filed, grant_date=date(filed.year + 2, filed.month, 1), legal_status="valid", ipc=ipc,
             inventors="张明；李华", patentee=centres[code].name_zh.replace("知识产权运营中心", ""),
-            evaluation_report=f"PJ-DEMO-{n:03d}" if digit != "1" else None,
+            evaluation_report=f"PJ-DEMO-{n:03d}" if digit != "1" else None, operable=True,
             values={"technical_value": 4, "legal_value": 4, "market_value": 3 + n % 3, "strategic_value": 3,
                     "economic_value": 3})
         patent, _ = upsert_patent(centres[code], data, actor=None)

@@ -229,36 +229,20 @@ def targets(centre: Organisation) -> Section:
 
 # ---------------------------------------------------------------- enterprise
 
+def _enterprise_extras(org: Organisation) -> tuple[Section, Section]:
+    """The enterprise's recordals to file and its recommendations (portal.main.work_enterprise, which
+    builds on Row and Section from here)."""
+    from portal.main.work_enterprise import our_recordals, recommended
+
+    return our_recordals(org.id, date.today()), recommended(org)
+
+
 def enterprise_sections(org: Organisation, since: datetime, user=None, now: datetime | None = None) -> list[Section]:
-    return [own_requests(org.id), our_recordals(org.id, date.today()), acceptances(org.id), recommended(org),
-            new_listings(since), *saved_search_sections(org, user, now), join_requests(org.id)]
+    recordals, recommended = _enterprise_extras(org)
+    return [own_requests(org.id), recordals, acceptances(org.id), recommended, new_listings(since),
+            *saved_search_sections(org, user, now), join_requests(org.id)]
 
 
-def recommended(org: Organisation) -> Section:
-    """为您推荐: listings picked from the enterprise's needs, past requests and industry (portal.needs)."""
-    from portal.needs.forms import shanghai_today
-    from portal.needs.recommend import recommended_for
-
-    picks = recommended_for(org, shanghai_today(), LIMIT)
-    rows = [Row(localised(p.listing, "title"), url_for("listings.detail", listing_id=p.listing.id),
-                " · ".join((_name(p.listing.centre), p.reason))) for p in picks]
-    return Section("recommended", _("Recommended for you"), len(rows), rows, url_for("needs.index"),
-                   _("Technology needs"), note=_("From your needs, the listings you asked about and your industry."),
-                   empty=_("Nothing to recommend yet: post a need or ask about a listing."))
-
-
-def our_recordals(enterprise_id: int, today: date) -> Section:
-    """The enterprise's deals whose CNIPA recordal is not done (either party may file it)."""
-    query = (select(Deal).where(Deal.licensee_id == enterprise_id, Deal.recordal_status.in_(PENDING_RECORDAL),
-                                Deal.recordal_due.isnot(None)).order_by(Deal.recordal_due, Deal.id))
-    count, items = _take(query, selectinload(Deal.licensor))
-    rows = [Row(f"#{d.id} {_name(d.licensor)}", url_for("deals.detail", deal_id=d.id),
-                " · ".join((str(DEAL_MODE_LABELS[d.mode]), str(RECORDAL_STATUS_LABELS[d.recordal_status]))),
-                badge=(_("overdue since %(date)s", date=d.recordal_due.isoformat()) if d.recordal_due < today
-                       else _("due %(date)s", date=d.recordal_due.isoformat())),
-                tone="danger" if d.recordal_due < today else "warning") for d in items]
-    return Section("our-recordals", _("Our deals awaiting CNIPA recordal"), count, rows, url_for("deals.ours"),
-                   _("Our deals and licences"), empty=_("No recordal waiting."))
 
 
 def own_requests(enterprise_id: int) -> Section:

@@ -43,6 +43,23 @@ def viewable_centre(code: str) -> Organisation:
     abort(403)
 
 
+def readable_centre(code: str) -> Organisation:
+    """The centre ``code`` when the current user may read its records (budget, disclosures): the
+    programme office every centre, a centre's staff their own; 404 for everything else."""
+    centre = db.session.scalar(db.select(Organisation).where(Organisation.code == code,
+                                                             Organisation.kind == "centre"))
+    if centre is None or not may_view(current_user, centre):
+        abort(404)
+    return centre
+
+
+def own_centre_or_404() -> Organisation:
+    """The logged-in centre staff's centre, the only one they change; 404 for everyone else."""
+    if not is_centre_staff(current_user):
+        abort(404)
+    return current_user.organisation
+
+
 def requested_year(params: ProgrammeParameters) -> int:
     """``?year=`` (default: the programme's assessment year); 400 when it is not a plausible year."""
     given = request.args.get("year", "").strip()

@@ -13,14 +13,32 @@ from flask_login import current_user, login_required
 from portal.extensions import db
 from portal.labels import AWARD_LABELS
 from portal.metrics import operations as ops
+from portal.metrics import records
 from portal.metrics.access import is_centre_staff, may_view
 from portal.metrics.blueprint import bp
-from portal.metrics.forms import AwardForm, NavigationReportForm, PctForm, RulesDocumentForm, StaffingForm
-from portal.models import CentreAward, CentreProfile, NavigationReport, Organisation, PctApplication, RulesDocument
+from portal.metrics.forms import (
+    AwardForm,
+    FundingForm,
+    LeadershipForm,
+    NavigationReportForm,
+    PctForm,
+    RulesDocumentForm,
+    StaffingForm,
+)
+from portal.models import (
+    CentreAward,
+    CentreProfile,
+    FundingSecured,
+    LeadershipBody,
+    NavigationReport,
+    Organisation,
+    PctApplication,
+    RulesDocument,
+)
 from portal.transaction import perform
 
 FORMS = {"staffing": StaffingForm, "pct": PctForm, "report": NavigationReportForm, "rules": RulesDocumentForm,
-         "award": AwardForm}
+         "award": AwardForm, "leadership": LeadershipForm, "funding": FundingForm}
 
 
 def own_centre() -> Organisation:
@@ -39,12 +57,17 @@ def _page(centre: Organisation, status: int = 200, **given):
     forms = {name: given.get(name) or form_class(formdata=None) for name, form_class in FORMS.items()}
     if "staffing" not in given and profile is not None:
         forms["staffing"] = StaffingForm(formdata=None, obj=profile)
+    leadership = db.session.get(LeadershipBody, centre.id)
+    if "leadership" not in given and leadership is not None:
+        forms["leadership"] = LeadershipForm(formdata=None, obj=leadership)
     return render_template(
         "metrics/facts.html", centre=centre, forms=forms, award_labels=AWARD_LABELS,
         pct=_facts(centre.id, PctApplication, PctApplication.filing_date.desc()),
         reports=_facts(centre.id, NavigationReport, NavigationReport.report_date.desc()),
         rules=_facts(centre.id, RulesDocument, RulesDocument.adopted_on.desc()),
-        awards=_facts(centre.id, CentreAward, CentreAward.year.desc())), status
+        awards=_facts(centre.id, CentreAward, CentreAward.year.desc()), leadership=leadership,
+        funding=_facts(centre.id, FundingSecured, FundingSecured.secured_on.desc()),
+        funding_total=records.funding_total(centre.id)), status
 
 
 @bp.get("/metrics/centre/facts")
@@ -107,7 +130,24 @@ def add_award():
         _("Award recorded."))
 
 
-@bp.post("/metrics/centre/facts/<any(pct, reports, rules, awards):kind>/<int:fact_id>/delete")
+@bp.post("/metrics/centre/facts/leadership")
+@login_required
+def leadership():
+    return _save("leadership", lambda centre, form: records.save_leadership(
+        centre, name=form.name.data, leader=form.leader.data, leader_position=form.leader_position.data,
+        members=form.members.data, established_on=form.established_on.data,
+        document_reference=form.document_reference.data, actor=current_user), _("Leadership body saved."))
+
+
+@bp.post("/metrics/centre/facts/funding")
+@login_required
+def add_funding():
+    return _save("funding", lambda centre, form: records.add_funding(
+        centre, amount=form.amount.data, source=form.source.data, secured_on=form.secured_on.data,
+        title=form.title.data, actor=current_user), _("Funding recorded."))
+
+
+@bp.post("/metrics/centre/facts/<any(pct, reports, rules, awards, funding):kind>/<int:fact_id>/delete")
 @login_required
 def delete_fact(kind: str, fact_id: int):
     """Remove one of the centre's facts (a mistaken entry)."""

@@ -20,14 +20,12 @@ from portal.models import (
     CentreProfile,
     Deal,
     DealPayment,
-    Listing,
     NavigationReport,
     Organisation,
     Patent,
     PctApplication,
     ProgrammeParameters,
     RulesDocument,
-    listing_patents,
 )
 from portal.rules import add_months
 from portal.rules.targets import (
@@ -172,11 +170,11 @@ def eligibility(params: ProgrammeParameters, centre_ids: tuple[int, ...], as_of:
     inventions = _counts(select(Patent.centre_id, func.count()).where(
         Patent.centre_id.in_(centre_ids), valid, Patent.kind.in_(VALID_INVENTION_KINDS))
         .group_by(Patent.centre_id))
+    # 可投入运营 (DOMAIN.md §7): designated by the centre, valid on the day, not suspended by a dispute.
+    # Publication on the portal is not required.
     operable = _counts(
-        select(Patent.centre_id, func.count(func.distinct(Patent.id)))
-        .join(listing_patents, listing_patents.c.patent_id == Patent.id)
-        .join(Listing, Listing.id == listing_patents.c.listing_id)
-        .where(Patent.centre_id.in_(centre_ids), valid, Listing.status == "published")
+        select(Patent.centre_id, func.count()).where(
+            Patent.centre_id.in_(centre_ids), valid, Patent.operable.is_(True), Patent.suspended.is_(False))
         .group_by(Patent.centre_id))
     sub = selected_deals(DealFilter(centre_ids=centre_ids, periods=(in_window,)), with_received=False)
     deals = _counts(select(sub.c.centre_id, func.count()).group_by(sub.c.centre_id))

@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from portal.forms import choices
@@ -51,6 +51,25 @@ class AwardForm(FlaskForm):
     year = IntegerField(_l("Year"), validators=YEAR)
 
 
+class LeadershipForm(FlaskForm):
+    name = StringField(_l("Name of the body"), validators=[InputRequired(), Length(max=200)],
+                       render_kw={"placeholder": "知识产权工作领导小组"})
+    leader = StringField(_l("Led by"), validators=[InputRequired(), Length(max=100)])
+    leader_position = StringField(_l("Leader's position in the hospital"),
+                                  validators=[InputRequired(), Length(max=100)], render_kw={"placeholder": "副院长"})
+    members = TextAreaField(_l("Members"), validators=[Length(max=2000)], render_kw={"rows": 2})
+    established_on = DateField(_l("Established on"), validators=[InputRequired()])
+    document_reference = StringField(_l("Founding document number (optional)"), validators=[Length(max=100)])
+
+
+class FundingForm(FlaskForm):
+    title = StringField(_l("What the funds are for"), validators=[Length(max=300)])
+    amount = StringField(_l("Amount (yuan)"), validators=[InputRequired(), Length(max=40)],
+                         render_kw={"inputmode": "decimal"})
+    source = StringField(_l("Source"), validators=[InputRequired(), Length(max=200)])
+    secured_on = DateField(_l("Committed on"), validators=[InputRequired()])
+
+
 class ParametersForm(FlaskForm):
     baseline_year = IntegerField(_l("Baseline year"), validators=YEAR)
     assessment_year = IntegerField(_l("Assessment year"), validators=YEAR)
@@ -70,3 +89,9 @@ class ParametersForm(FlaskForm):
     min_received_window_yuan = DecimalField(_l("Eligibility: or amount actually received in the window (yuan)"),
                                             places=2, validators=[InputRequired(), NumberRange(0, 10**13)])
     window_years = IntegerField(_l("Eligibility window (years)"), validators=[InputRequired(), NumberRange(1, 10)])
+    grant_per_centre_yuan = DecimalField(_l("Central funds per centre (yuan)"), places=2,
+                                         validators=[InputRequired(), NumberRange(0, 10**10)])
+    high_value_min_average = DecimalField(_l("High-value patent: mean of the five value scores, at least"),
+                                          places=1, validators=[InputRequired(), NumberRange(1, 5)])
+    max_centres = IntegerField(_l("Centres in the programme, at most"),
+                               validators=[InputRequired(), NumberRange(1, 1000)])

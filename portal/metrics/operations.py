@@ -15,6 +15,7 @@ from portal.models import (
     AWARD_KINDS,
     CentreAward,
     CentreProfile,
+    FundingSecured,
     NavigationReport,
     Organisation,
     PctApplication,
@@ -143,7 +144,8 @@ def add_award(centre: Organisation, *, kind: str, title: str, year: int, actor: 
     return award
 
 
-FACT_MODELS = {"pct": PctApplication, "reports": NavigationReport, "rules": RulesDocument, "awards": CentreAward}
+FACT_MODELS = {"pct": PctApplication, "reports": NavigationReport, "rules": RulesDocument, "awards": CentreAward,
+               "funding": FundingSecured}
 
 
 def delete_fact(centre: Organisation, kind: str, fact_id: int, actor: User | None) -> bool:

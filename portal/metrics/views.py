@@ -8,6 +8,8 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
+from portal.budget.ledger import ledgers
+from portal.disclosures.counts import review_counts
 from portal.extensions import db
 from portal.labels import (
     AMOUNT_TARGETS,
@@ -17,22 +19,25 @@ from portal.labels import (
     KIND_LABELS,
     TARGET_LABELS,
 )
-from portal.metrics import export, figures
+from portal.metrics import activity, export, figures
 from portal.metrics.access import (
     is_centre_staff,
     programme_parameters,
+    readable_centre,
     requested_as_of,
     requested_year,
     viewable_centre,
 )
 from portal.metrics.blueprint import bp
 from portal.metrics.charts import chart_data
+from portal.metrics.patent_counts import high_value_counts
 from portal.models import CentreAward, Deal, Organisation
 from portal.permissions import require
 from portal.rules.targets import DEAL_KINDS
 from portal.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, csv_bytes, download
 
 PER_PAGE = 100
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LABELS = {"targets": TARGET_LABELS, "kinds": KIND_LABELS, "conditions": CONDITION_LABELS,
           "amount_targets": AMOUNT_TARGETS, "deal_targets": DEAL_TARGETS, "awards": AWARD_LABELS}
 
@@ -71,8 +76,12 @@ def _dashboard(centre: Organisation):
     awards = db.session.scalars(db.select(CentreAward).where(CentreAward.centre_id == centre.id)
                                 .order_by(CentreAward.year.desc())).all()
     window_from = result.eligibility.window_start + timedelta(days=1)
+    high_value = high_value_counts(params.high_value_min_average, [centre.id]).get(centre.id, 0)
+    training = {y: activity.training_counts([centre.id], y)[centre.id] for y in (params.baseline_year, year)}
+    reviews = {y: review_counts([centre.id], y)[centre.id] for y in (params.baseline_year, year)}
     return render_template("metrics/centre.html", centre=centre, f=result, params=params, months=months,
                            awards=awards, window_from=window_from, labels_m=LABELS, kinds=DEAL_KINDS,
+                           high_value=high_value, training=training, reviews=reviews,
                            charts=chart_data(result, months),
                            own=is_centre_staff(current_user) and current_user.organisation_id == centre.id)
 
@@ -84,9 +93,13 @@ def programme():
     params = programme_parameters()
     year = requested_year(params)
     as_of = requested_as_of(year)
-    rows = figures.centres_figures(params, year, as_of, figures.all_centres())
+    centres = figures.all_centres()
+    rows = figures.centres_figures(params, year, as_of, centres)
+    ids = [c.id for c in centres]
+    extra = {"budget": ledgers(ids, year), "training": activity.training_counts(ids, year),
+             "high_value": high_value_counts(params.high_value_min_average, ids)}
     return render_template("metrics/programme.html", rows=rows, year=year, as_of=as_of, params=params,
-                           labels_m=LABELS)
+                           labels_m=LABELS, extra=extra)
 
 
 @bp.get("/metrics/programme.xlsx")
@@ -151,6 +164,25 @@ def deals_export(code: str, fmt: str):
     if fmt == "csv":
         return download(csv_bytes(rows, export.DEAL_HEADINGS), CSV_MIMETYPE, name)
     return download(export.deals_xlsx(rows), XLSX_MIMETYPE, name)
+
+
+@bp.get("/metrics/centres/<code>/package.docx")
+@login_required
+def package_docx(code: str):
+    """The application package (项目申报书 sections, 承诺书, proof checklist) for the year and day shown:
+    the centre's administrators and the programme office."""
+    from datetime import date
+
+    from portal.package.contents import gather
+    from portal.package.document import package_docx as write
+
+    centre = readable_centre(code)
+    if not (current_user.can("view_programme_metrics") or current_user.can("manage_centre")):
+        abort(404)
+    params = programme_parameters()
+    year = requested_year(params)
+    content = write(gather(params, centre, year, requested_as_of(year)), date.today())
+    return download(content, DOCX_MIMETYPE, f"{centre.code}-application-{year}.docx")
 
 
 @bp.get("/metrics/centres/<code>/figures.<any(csv, xlsx):fmt>")

@@ -1,8 +1,10 @@
 """All models, imported here so Alembic and the app see every table."""
 
 from portal.models.audit import AuditEntry
+from portal.models.budget import FUND_SOURCES, BudgetCategory, BudgetExpense, BudgetReceipt
 from portal.models.channels import CHANNELS, ListingViewCount
 from portal.models.deals import DEAL_KINDS, LICENCE_TYPES, RECORDAL_STATUSES, Deal, DealPayment, deal_patents
+from portal.models.disclosures import INTENDED_ROUTES, PROTECTIONS, REVIEW_DECISIONS, Disclosure
 from portal.models.documents import DOCUMENT_SUBJECTS, DOCUMENT_VISIBILITIES, Document, forward_documents
 from portal.models.events import (
     EVENT_KINDS,
@@ -34,6 +36,8 @@ from portal.models.metrics import (
     AWARD_KINDS,
     CentreAward,
     CentreProfile,
+    FundingSecured,
+    LeadershipBody,
     NavigationReport,
     PctApplication,
     ProgrammeParameters,
@@ -66,6 +70,8 @@ from portal.models.subscriptions import DELIVERIES, SavedSearch, SavedSearchSent
 from portal.models.users import ROLE_ORG_KINDS, ROLES, JoinRequest, PasswordReset, User
 
 __all__ = [
+    "BudgetCategory", "BudgetExpense", "BudgetReceipt", "FUND_SOURCES",
+    "Disclosure", "INTENDED_ROUTES", "PROTECTIONS", "REVIEW_DECISIONS",
     "DEAL_KINDS", "Deal", "DealPayment", "LICENCE_TYPES", "LicenceRequest", "Notification", "OPEN_STATUSES",
     "OpenLicenceAcceptance",
     "OutgoingMail", "RECORDAL_STATUSES", "REQUEST_MODES", "REQUEST_STATUSES", "RequestMessage", "RequestStatusChange",
@@ -80,7 +86,7 @@ __all__ = [
     "ExchangeForward", "ExchangeForwardChange", "ExchangeToken", "FORWARD_CLOSED", "FORWARD_STATUSES",
     "FORWARD_TRANSITIONS",
     "AWARD_KINDS", "CentreAward", "CentreProfile", "NavigationReport", "PctApplication", "ProgrammeParameters",
-    "RulesDocument", "current_parameters",
+    "RulesDocument", "current_parameters", "FundingSecured", "LeadershipBody",
     "IMPORT_JOB_STATUSES", "IMPORT_KINDS", "HeldUpload", "ImportJob",
     "CHANNELS", "ListingViewCount", "EventRegistration", "registration_listings",
     "DELIVERIES", "SavedSearch", "SavedSearchSent",

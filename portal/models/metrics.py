@@ -29,6 +29,10 @@ PARAMETER_DEFAULTS = {
     "navigation_reports_required": 2, "staff_required": 2, "certified_staff_required": 1,
     "min_valid_inventions": 30, "min_operable_patents": 20,
     "min_deals_window": 5, "min_received_window_yuan": Decimal(500000), "window_years": 3,
+    # notice §六 and §七: at most 10 centres, RMB 500,000 of central funds each (matched at least 1:1)
+    "grant_per_centre_yuan": Decimal(500000), "max_centres": 10,
+    # a high-value patent (高价值专利): all five value scores given, their mean at least this
+    "high_value_min_average": Decimal(4),
 }
 
 
@@ -56,6 +60,9 @@ class ProgrammeParameters(db.Model):
     min_deals_window: Mapped[int]
     min_received_window_yuan: Mapped[Decimal] = mapped_column(Numeric(16, 2))
     window_years: Mapped[int]
+    grant_per_centre_yuan: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal(500000))
+    max_centres: Mapped[int] = mapped_column(default=10)
+    high_value_min_average: Mapped[Decimal] = mapped_column(Numeric(3, 1), default=Decimal(4))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -153,4 +160,35 @@ class CentreAward(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(300))  # e.g. 第二十四届中国专利奖优秀奖
     year: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LeadershipBody(db.Model):
+    """The hospital's IP leadership body led by a hospital leader (院领导牵头的知识产权工作领导机构,
+    work task 1): one per centre."""
+
+    __tablename__ = "leadership_bodies"
+
+    centre_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))  # e.g. 知识产权工作领导小组
+    leader: Mapped[str] = mapped_column(String(100))
+    leader_position: Mapped[str] = mapped_column(String(100))  # e.g. 副院长
+    members: Mapped[str] = mapped_column(String(2000), default="")
+    established_on: Mapped[date]
+    document_reference: Mapped[str] = mapped_column(String(100), default="")  # the founding document's 文号
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class FundingSecured(db.Model):
+    """Working funds the hospital has committed to the centre (工作经费保障), with their source."""
+
+    __tablename__ = "funding_secured"
+    __table_args__ = (CheckConstraint("amount_yuan > 0", name="amount"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    amount_yuan: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    source: Mapped[str] = mapped_column(String(200))
+    secured_on: Mapped[date]
+    title: Mapped[str] = mapped_column(String(300), default="")  # what it is for (shown in lists)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

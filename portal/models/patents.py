@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -46,6 +47,9 @@ class Patent(db.Model):
     # An exclusive or sole licence granted outside the portal binds the patent until this day.
     exclusive_licence_until: Mapped[date | None]
     extension_days: Mapped[int] = mapped_column(default=0)
+    # Designated by the centre as able to be put into operation (可投入运营, DOMAIN.md §7): owned with
+    # the right to license or assign, no co-ownership or pledge obstacle. Validity is the portal's check.
+    operable: Mapped[bool] = mapped_column(default=False, index=True)
     technical_value: Mapped[int | None]
     legal_value: Mapped[int | None]
     market_value: Mapped[int | None]
@@ -108,6 +112,13 @@ class Patent(db.Model):
 
     def values(self) -> dict[str, int | None]:
         return {d: getattr(self, d) for d in VALUE_DIMENSIONS}
+
+    def value_average(self) -> Decimal | None:
+        """The mean of the five value scores, one decimal; None unless all five are given."""
+        scores = [getattr(self, d) for d in VALUE_DIMENSIONS]
+        if any(s is None for s in scores):
+            return None
+        return (Decimal(sum(scores)) / len(scores)).quantize(Decimal("0.1"))
 
 
 class PatentIPC(db.Model):

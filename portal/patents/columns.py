@@ -37,6 +37,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("pledged", "质押", _l("Pledged: yes or no"), "no"),
     Column("pledgee_consent", "质权人同意", _l("Pledgee consents to an open licence: yes or no"), "no"),
     Column("annual_fees_paid", "年费已缴", _l("Annual fees paid: yes or no (default yes)"), "yes"),
+    Column("operable", "可投入运营", _l("Can be put into operation, as the centre designates it (owned with the right "
+                                         "to license or assign, no co-ownership or pledge obstacle): yes or no; "
+                                         "empty keeps what the patent has"), "yes"),
     Column("extension_days", "补偿天数", _l("Term extension in days (inventions only)"), "0"),
     *(Column(d, _VALUE_ZH[d], _l("Value score from 1 to 5"), "4") for d in VALUE_DIMENSIONS),
     Column("open_fee_method", "开放许可付费方式", _l("Open licence fee method: lump_sum, royalty_sales, "

@@ -14,6 +14,7 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
+    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -22,7 +23,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from portal.forms import choices
 from portal.imports.forms import ImportUploadForm
-from portal.labels import FEE_METHOD_LABELS, MODE_LABELS
+from portal.labels import FEE_METHOD_LABELS, LEGAL_STATUS_LABELS, MODE_LABELS
 
 
 class DeclarationForm(FlaskForm):
@@ -62,6 +63,39 @@ class PatentFactsForm(FlaskForm):
                                         validators=[Optional()])
     # Not named co_owners, so that FlaskForm(obj=patent) never pairs posted rows with recorded ones.
     co_owner = FieldList(FormField(CoOwnerForm), max_entries=50)
+
+
+class PatentForm(FlaskForm):
+    """One patent typed by hand: the import's main columns, written by the same patent operation."""
+
+    application_number = StringField(_l("Application number"), validators=[InputRequired(), Length(max=40)],
+                                     render_kw={"placeholder": "201811564288.X"})
+    title = StringField(_l("Title of the invention"), validators=[InputRequired(), Length(max=500)])
+    abstract = TextAreaField(_l("Abstract"), validators=[Length(max=10000)], render_kw={"rows": 4})
+    filing_date = DateField(_l("Filing date"), validators=[InputRequired()])
+    grant_date = DateField(_l("Grant date (empty when not granted)"), validators=[Optional()])
+    legal_status = SelectField(_l("Legal status"), choices=choices(LEGAL_STATUS_LABELS.items()),
+                               validators=[InputRequired()])
+    ipc = StringField(_l("IPC symbols, separated by ; or ,"), validators=[Length(max=500)])
+    inventors = StringField(_l("Inventors"), validators=[Length(max=1000)])
+    patentee = StringField(_l("Patentee(s)"), validators=[Length(max=500)])
+    pct = BooleanField(_l("PCT application entering China"))
+    extension_days = IntegerField(_l("Term extension in days (inventions only)"), default=0,
+                                  validators=[Optional(), NumberRange(0, 5 * 366)])
+    operable = BooleanField(_l("Can be put into operation (可投入运营): the hospital owns it with the right to "
+                               "license or assign it, with no co-ownership or pledge obstacle"))
+
+
+class PatentAssessmentForm(FlaskForm):
+    """The operation flag and the five value scores of one patent."""
+
+    operable = BooleanField(_l("Can be put into operation (可投入运营): the hospital owns it with the right to "
+                               "license or assign it, with no co-ownership or pledge obstacle"))
+    technical_value = IntegerField(_l("Technical value"), validators=[Optional(), NumberRange(1, 5)])
+    legal_value = IntegerField(_l("Legal value"), validators=[Optional(), NumberRange(1, 5)])
+    market_value = IntegerField(_l("Market value"), validators=[Optional(), NumberRange(1, 5)])
+    strategic_value = IntegerField(_l("Strategic value"), validators=[Optional(), NumberRange(1, 5)])
+    economic_value = IntegerField(_l("Economic value"), validators=[Optional(), NumberRange(1, 5)])
 
 
 class PatentEnglishForm(FlaskForm):

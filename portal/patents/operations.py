@@ -57,6 +57,7 @@ class PatentData:
     annual_fees_paid: bool = True
     extension_days: int = 0
     values: dict[str, int | None] = field(default_factory=dict)
+    operable: bool | None = None  # designated 可投入运营; None: not given, the patent keeps its flag
 
 
 def check_patent_data(data: PatentData) -> list[str]:
@@ -134,6 +135,8 @@ _SPECIAL = {"application_number", "ipc", "values"}
 # Optional English text: None in PatentData means "not given" (a file without the column) and
 # leaves what the patent has, perhaps typed on its English page; blank clears it (stored as NULL).
 ENGLISH_TEXT = ("title_en", "abstract_en")
+# Fields whose None means "not given": the patent keeps what it has (a new one gets the default).
+KEPT_WHEN_NOT_GIVEN = (*ENGLISH_TEXT, "operable")
 
 
 def patent_values(data: PatentData, kind: str) -> dict[str, object]:
@@ -142,6 +145,7 @@ def patent_values(data: PatentData, kind: str) -> dict[str, object]:
                                if name not in _SPECIAL}, **data.values}
     for name in ENGLISH_TEXT:
         values[name] = (values[name] or "").strip() or None
+    values["operable"] = bool(values["operable"])
     return values
 
 
@@ -150,7 +154,7 @@ def write_patent_data(patent: Patent, data: PatentData, kind: str) -> None:
     :func:`upsert_patent` and by the bulk import. Only what differs is set, so an unchanged
     re-import costs no UPDATE and no attribute events."""
     for name, value in patent_values(data, kind).items():
-        if name in ENGLISH_TEXT and getattr(data, name) is None:
+        if name in KEPT_WHEN_NOT_GIVEN and getattr(data, name) is None:
             continue  # not given: kept
         if getattr(patent, name) != value:
             setattr(patent, name, value)

@@ -103,6 +103,7 @@ def _parse(row: ParsedRow, values: dict[str, object], names: dict[str, str], giv
         abstract=cell("abstract", s.text),
         # A file without the English columns leaves the patent's English text as it is.
         **{k: cell(k, s.text) for k in ENGLISH_TEXT if k in given},
+        operable=cell("operable", s.parse_yes_no, None) if "operable" in given else None,
         ipc=cell("ipc", lambda v: split_ipc_list(s.text(v))),
         inventors=cell("inventors", s.text), patentee=cell("patentee", s.text),
         evaluation_report=cell("evaluation_report", s.text) or None,

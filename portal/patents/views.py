@@ -41,10 +41,22 @@ BLANK_CO_OWNER_ROWS = 2  # empty rows offered for new co-owners; more after each
 @bp.get("/patents")
 @require("manage_listings")
 def index():
-    """The centre's patents, with their open-licence state."""
-    page = db.paginate(db.select(Patent).where(Patent.centre_id == current_user.organisation_id)
-                       .order_by(Patent.id.desc()), per_page=50, error_out=False)
-    return render_template("patents/index.html", page=page)
+    """The centre's patents, with their open-licence state, operation flag and value scores;
+    ``?operable=1`` / ``?operable=0`` and ``?high_value=1`` filter them."""
+    from portal.metrics.access import programme_parameters
+    from portal.metrics.patent_counts import high_value_clause
+
+    params = programme_parameters()
+    query = db.select(Patent).where(Patent.centre_id == current_user.organisation_id)
+    shown = {}
+    if request.args.get("operable") in ("0", "1"):
+        shown["operable"] = request.args["operable"]
+        query = query.where(Patent.operable.is_(shown["operable"] == "1"))
+    if request.args.get("high_value") == "1":
+        shown["high_value"] = "1"
+        query = query.where(high_value_clause(params.high_value_min_average))
+    page = db.paginate(query.order_by(Patent.id.desc()), per_page=50, error_out=False)
+    return render_template("patents/index.html", page=page, shown=shown, params=params)
 
 
 @bp.route("/patents/<int:patent_id>/facts", methods=["GET", "POST"])

@@ -26,7 +26,7 @@ SHOTS = Path("/tmp/shots16")
 # The sections each role's page shows.
 SECTIONS = {
     "centre_staff": ("requests", "recordals", "forwards", "drafts", "event-signups", "targets"),
-    "sme_member": ("requests", "notices", "recommended", "new-listings", "saved-searches", "joins"),
+    "sme_member": ("requests", "our-recordals", "notices", "recommended", "new-listings", "saved-searches", "joins"),
     "organiser": ("upcoming", "no-outcomes"),
     "exchange_operator": ("forwards",),
     "site_admin": ("joins", "claims", "unverified"),
