@@ -18,6 +18,7 @@ TEXTS = {
     "request.message": _l("New message on the licence request for “%(listing)s”."),
     "open_licence.taken": _l("%(company)s took the open licence on patent %(patent)s."),
     "deal.recordal_due": _l("The CNIPA recordal of the deal with %(company)s is due on %(due)s."),
+    "notice.objection": _l("An objection was filed on the public notice “%(title)s”: answer it on the notice."),
     "exchange.forwarded": _l("%(centre)s forwarded “%(item)s” to your exchange."),
     "exchange.received": _l("%(exchange)s received “%(item)s”."),
     "exchange.listed": _l("%(exchange)s publicly listed “%(item)s”."),

@@ -1,7 +1,7 @@
 """All models, imported here so Alembic and the app see every table."""
 
 from portal.models.audit import AuditEntry
-from portal.models.deals import DEAL_KINDS, LICENCE_TYPES, RECORDAL_STATUSES, Deal, DealPayment, deal_patents
+from portal.models.deals import DEAL_KINDS, LICENCE_TYPES, PRICINGS, RECORDAL_STATUSES, Deal, DealPayment, deal_patents
 from portal.models.events import EVENT_KINDS, Event, EventAttendance, event_listings
 from portal.models.exchange import (
     FORWARD_CLOSED,
@@ -12,6 +12,7 @@ from portal.models.exchange import (
     ExchangeToken,
 )
 from portal.models.imports import IMPORT_JOB_STATUSES, IMPORT_KINDS, ImportJob
+from portal.models.legal_status import ENDED_CODES, STATUS_CODES, AnnualFee, LegalStatusChange
 from portal.models.listings import (
     FIELDS,
     LISTING_STATUSES,
@@ -31,6 +32,7 @@ from portal.models.metrics import (
     RulesDocument,
     current_parameters,
 )
+from portal.models.notices import NoticeObjection, PublicNotice, notice_patents
 from portal.models.notifications import Notification, OutgoingMail
 from portal.models.orgs import EXCHANGE_BASES, ORG_KINDS, Organisation
 from portal.models.patents import LEGAL_STATUSES, VALUE_DIMENSIONS, Patent, PatentCoOwner, PatentIPC
@@ -43,6 +45,16 @@ from portal.models.requests import (
     OpenLicenceAcceptance,
     RequestMessage,
     RequestStatusChange,
+)
+from portal.models.rewards import InventorReward, RewardShare
+from portal.models.royalties import (
+    REMINDER_STAGES,
+    ROYALTY_BASES,
+    ROYALTY_FREQUENCIES,
+    RoyaltyPeriod,
+    RoyaltyReminder,
+    RoyaltyTerms,
+    royalty_period_payments,
 )
 from portal.models.search import SearchChange, SearchIndexState, SearchLogState
 from portal.models.users import ROLE_ORG_KINDS, ROLES, JoinRequest, PasswordReset, User
@@ -64,4 +76,8 @@ __all__ = [
     "AWARD_KINDS", "CentreAward", "CentreProfile", "NavigationReport", "PctApplication", "ProgrammeParameters",
     "RulesDocument", "current_parameters",
     "IMPORT_JOB_STATUSES", "IMPORT_KINDS", "ImportJob",
+    "PRICINGS", "NoticeObjection", "PublicNotice", "notice_patents",
+    "REMINDER_STAGES", "ROYALTY_BASES", "ROYALTY_FREQUENCIES", "RoyaltyPeriod", "RoyaltyReminder", "RoyaltyTerms",
+    "royalty_period_payments", "InventorReward", "RewardShare",
+    "ENDED_CODES", "STATUS_CODES", "AnnualFee", "LegalStatusChange",
 ]
