@@ -203,7 +203,9 @@ def register(app: Flask) -> None:
     from portal.indexing.cli import search_cli
     from portal.metrics.cli import metrics_cli
     from portal.patents.cli import patents_cli
+    from portal.royalties.cli import royalties_cli
 
     app.cli.add_command(patents_cli)
     app.cli.add_command(metrics_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(royalties_cli)

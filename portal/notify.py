@@ -19,6 +19,10 @@ TEXTS = {
     "open_licence.taken": _l("%(company)s took the open licence on patent %(patent)s."),
     "deal.recordal_due": _l("The CNIPA recordal of the deal with %(company)s is due on %(due)s."),
     "notice.objection": _l("An objection was filed on the public notice “%(title)s”: answer it on the notice."),
+    "royalty.report_overdue": _l("The royalty report of the deal with %(company)s for %(start)s – %(end)s was due on "
+                                 "%(due)s and is overdue."),
+    "royalty.payment_overdue": _l("The royalty of the deal with %(company)s for %(start)s – %(end)s was due on %(due)s "
+                                  "and is not fully paid."),
     "exchange.forwarded": _l("%(centre)s forwarded “%(item)s” to your exchange."),
     "exchange.received": _l("%(exchange)s received “%(item)s”."),
     "exchange.listed": _l("%(exchange)s publicly listed “%(item)s”."),

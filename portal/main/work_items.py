@@ -134,7 +134,9 @@ def _waiting(moment: datetime, now: datetime) -> str:
 # ---------------------------------------------------------------- centre
 
 def centre_sections(org: Organisation, now: datetime) -> list[Section]:
-    return [waiting_requests(org.id, now), recordals(org.id, date.today()),
+    from portal.royalties.work import overdue_section
+
+    return [waiting_requests(org.id, now), recordals(org.id, date.today()), overdue_section(org.id, "centre"),
             centre_forwards(org.id, now), drafts(org.id), targets(org)]
 
 
@@ -221,8 +223,10 @@ def targets(centre: Organisation) -> Section:
 # ---------------------------------------------------------------- enterprise
 
 def enterprise_sections(org: Organisation, since: datetime) -> list[Section]:
-    return [own_requests(org.id), acceptances(org.id), new_listings(since), *saved_search_sections(org),
-            join_requests(org.id)]
+    from portal.royalties.work import overdue_section
+
+    return [own_requests(org.id), overdue_section(org.id, "licensee"), acceptances(org.id), new_listings(since),
+            *saved_search_sections(org), join_requests(org.id)]
 
 
 def own_requests(enterprise_id: int) -> Section:
