@@ -116,12 +116,13 @@ def configure_blueprints(app: Flask) -> None:
     from portal.patents.import_help import bp as import_help_bp
     from portal.patents.views import bp as patents_bp
     from portal.requests.views import bp as requests_bp
+    from portal.rewards.views import bp as rewards_bp
     from portal.royalties.views import bp as royalties_bp
 
     for bp in (main_bp, auth_bp, admin_bp, listings_bp, manage_bp, search_bp, requests_bp, deals_bp, api_bp, patents_bp,
                feeds_bp, events_bp, deal_import_bp, exchange_bp, exchange_api_bp, exchange_admin_bp,
                metrics_bp, metrics_api_bp, import_help_bp, import_jobs_bp, notices_bp,
-               royalties_bp):
+               royalties_bp, rewards_bp):
         app.register_blueprint(bp)
 
 
