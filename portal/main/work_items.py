@@ -134,9 +134,7 @@ def _waiting(moment: datetime, now: datetime) -> str:
 # ---------------------------------------------------------------- centre
 
 def centre_sections(org: Organisation, now: datetime) -> list[Section]:
-    from portal.royalties.work import overdue_section
-
-    return [waiting_requests(org.id, now), recordals(org.id, date.today()), overdue_section(org.id, "centre"),
+    return [waiting_requests(org.id, now), recordals(org.id, date.today()), *royalty_sections(org.id, "centre"),
             centre_forwards(org.id, now), drafts(org.id), targets(org)]
 
 
@@ -174,6 +172,30 @@ def recordals(centre_id: int, today: date) -> Section:
     note = _("%(num)d of them overdue.", num=overdue) if overdue else ""
     return Section("recordals", _("CNIPA recordals overdue or due within 30 days"), count, rows,
                    url_for("deals.recordal"), _("Open the recordal list"), note=note)
+
+
+def royalty_sections(org_id: int, side: str) -> list[Section]:
+    """Royalty reports and payments overdue, oldest first: always for a centre; for an enterprise
+    only once it holds a licence with running royalties."""
+    from portal.notices.labels import ROYALTY_STATE_LABELS
+    from portal.royalties.operations import periods_for
+
+    today = date.today()
+    periods = periods_for(org_id, side)
+    if side == "licensee" and not periods:
+        return []
+    overdue = [p for p in periods if p.state(today) in ("report_overdue", "payment_overdue")]
+    rows = []
+    for p in overdue[:LIMIT]:
+        state = p.state(today)
+        due = p.report_due if state == "report_overdue" else p.payment_due
+        other = p.deal.licensee if side == "centre" else p.deal.licensor
+        rows.append(Row(f"#{p.deal_id} {_name(other)}", url_for("deals.detail", deal_id=p.deal_id),
+                        f"{p.starts_on.isoformat()} – {p.ends_on.isoformat()}",
+                        badge=f"{ROYALTY_STATE_LABELS[state]} · {_('due %(date)s', date=due.isoformat())}",
+                        tone="danger"))
+    return [Section("royalties", _("Royalty reports and payments overdue"), len(overdue), rows,
+                    url_for("royalties.index"), _("Open the royalties"), empty=_("Nothing overdue."))]
 
 
 def centre_forwards(centre_id: int, now: datetime) -> Section:
@@ -223,9 +245,7 @@ def targets(centre: Organisation) -> Section:
 # ---------------------------------------------------------------- enterprise
 
 def enterprise_sections(org: Organisation, since: datetime) -> list[Section]:
-    from portal.royalties.work import overdue_section
-
-    return [own_requests(org.id), overdue_section(org.id, "licensee"), acceptances(org.id), new_listings(since),
+    return [own_requests(org.id), *royalty_sections(org.id, "licensee"), acceptances(org.id), new_listings(since),
             *saved_search_sections(org), join_requests(org.id)]
 
 

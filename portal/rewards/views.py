@@ -66,7 +66,7 @@ def index():
 def set_share():
     form = ShareForm()
     if not form.validate_on_submit():
-        flash(_("The inventors' share is from 50% to 100% of net income."), "danger")
+        flash(_("The inventors' share is from %(low)s to %(high)s of net income.", low="50%", high="100%"), "danger")
     else:
         perform(lambda: ops.set_share(current_user.organisation, form.share_pct.data / 100, current_user),
                 success=_("Reward share saved."))
