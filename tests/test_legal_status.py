@@ -109,31 +109,50 @@ def test_upload_page_and_access(client, auth, app, tmp_path, world, centre_staff
     data = export(tmp_path, [(world["lapsing"].code, "expired", "2026-04-01", "")]).read_bytes()
     for user in (sme_user,):
         auth.login(user.email)
-        assert client.get("/patents/legal-status").status_code == 403
+        assert client.get("/manage/patents/legal-status").status_code == 403
         auth.logout()
-    assert client.get("/patents/legal-status").status_code == 302
+    assert client.get("/manage/patents/legal-status").status_code == 302
     auth.login(other_centre_staff.email)  # another centre's patent: an error row, nothing saved
-    response = post(client, "/patents/legal-status", {"file": (BytesIO(data), "status.csv")},
+    response = post(client, "/manage/patents/legal-status", {"file": (BytesIO(data), "status.csv")},
                     content_type="multipart/form-data")
     assert response.status_code == 400
     auth.logout()
     auth.login(centre_staff.email)
-    response = post(client, "/patents/legal-status", {"file": (BytesIO(b"%PDF-1.4"), "status.pdf")},
+    response = post(client, "/manage/patents/legal-status", {"file": (BytesIO(b"%PDF-1.4"), "status.pdf")},
                     content_type="multipart/form-data")
     assert response.status_code == 400
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(LegalStatusChange.id))) == 0
-    response = post(client, "/patents/legal-status", {"file": (BytesIO(data), "status.csv"), "dry_run": "y"},
+    response = post(client, "/manage/patents/legal-status", {"file": (BytesIO(data), "status.csv"), "dry_run": "y"},
                     content_type="multipart/form-data")
     assert response.status_code == 200
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(LegalStatusChange.id))) == 0
-    response = post(client, "/patents/legal-status", {"file": (BytesIO(data), "status.csv")},
+    response = post(client, "/manage/patents/legal-status", {"file": (BytesIO(data), "status.csv")},
                     content_type="multipart/form-data")
     assert response.status_code == 200
     with app.app_context():
         assert db.session.get(Listing, world["lapsing_listing"].id).status == "withdrawn"
         assert db.session.scalar(db.select(LegalStatusChange.status)) == "expired"
+    page = client.get("/manage/patents/legal-status").get_data(as_text=True)
+    assert "期限届满" in page and "status.csv" in page  # the recorded change, in the history
+    assert 'id="refresh-legal-status"' in client.get("/manage/patents").get_data(as_text=True)
+
+
+def test_xlsx_export(app, runner, tmp_path, world, centre):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["application_number", "status", "date"])
+    sheet.append([world["lapsing"].code, "全部无效", date(2026, 5, 1)])
+    path = tmp_path / "status.xlsx"
+    book.save(path)
+    result = runner.invoke(args=["patents", "refresh", str(path), "--centre", centre.code, "--json"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(LegalStatusChange.status)) == "invalidated"
+        assert db.session.get(Listing, world["lapsing_listing"].id).status == "withdrawn"
 
 
 def test_annual_fee_reminder_once_before_grace_ends(app, runner, tmp_path, world, centre, centre_staff):

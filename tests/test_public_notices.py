@@ -223,3 +223,32 @@ def test_access(client, auth, app, make, patent, centre_staff, other_centre_staf
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(PublicNotice, notice_id).cancelled_on == date.today()
+
+
+def test_deal_import_reads_the_pricing(runner, app, make, centre, tmp_path):
+    """The import obeys the notice: a deal priced by agreement without a notice is an error row (nothing
+    saved); the same row with an override reason is imported, the reason kept; other pricing passes."""
+    from tests.test_deal_import import deal, to_csv
+
+    number = make.patent(centre).code
+
+    def run(**fields):
+        path = tmp_path / "deals.csv"
+        path.write_text(to_csv([deal(number, **fields)]), encoding="utf-8")
+        return runner.invoke(args=["deals", "import", str(path), "--centre", centre.code, "--json"])
+
+    assert run(pricing="协议定价").exit_code == 1 and count(app, Deal) == 0
+    assert run(pricing="拍卖价").exit_code == 1 and count(app, Deal) == 0  # not a pricing method
+    assert run(pricing="协议定价", notice_override_reason="平台上线前签订").exit_code == 0
+    with app.app_context():
+        deal_row = db.session.scalar(db.select(Deal))
+        assert (deal_row.pricing, deal_row.notice_override_reason) == ("agreement", "平台上线前签订")
+
+
+def test_objections_are_rate_limited(client, auth, app, patent, centre_staff):
+    notice_id = int(open_notice(client, auth, centre_staff, patent.id).headers["Location"].rsplit("/", 1)[1])
+    limit = int(app.config["OBJECTION_RATE_LIMIT"].split()[0])
+    codes = [post(client, f"/notices/{notice_id}/objections", {"name": "李四", "email": f"l{i}@example.cn",
+                                                              "body": "异议"}).status_code for i in range(limit + 1)]
+    assert codes[:limit] == [302] * limit and codes[-1] == 429
+    assert count(app, NoticeObjection) == limit

@@ -4,7 +4,7 @@ listings withdrawn (through the normal operation, so the search change log is wr
 open licence withdrawn (Patent Law Art 50), its centre and the SMEs with open requests on it told.
 
 A file with any error saves nothing, like every import. ``flask --app portal patents refresh`` and
-the upload page (``/patents/legal-status``) both call :func:`refresh`."""
+the upload page (``/manage/patents/legal-status``) both call :func:`refresh`."""
 
 from __future__ import annotations
 
