@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -48,6 +48,16 @@ def _party_period(period_id: int, *, centre_only: bool = False) -> RoyaltyPeriod
     return period
 
 
+def _terms_form(deal: Deal) -> TermsForm:
+    """The terms form, filled with the deal's terms, or the deal's start and the default delays."""
+    terms = ops.terms_of(deal)
+    if terms is not None:
+        return TermsForm(formdata=None, obj=terms)
+    return TermsForm(formdata=None, starts_on=deal.effective_date,
+                     report_days=current_app.config.get("ROYALTY_REPORT_DAYS", 30),
+                     payment_days=current_app.config.get("ROYALTY_PAYMENT_DAYS", 60))
+
+
 @bp.app_context_processor
 def royalty_panel():
     """``royalty_panel(deal)`` for the deal page: terms, periods, totals and the forms."""
@@ -55,7 +65,7 @@ def royalty_panel():
         periods = ops.periods_of(deal)
         today = date.today()
         return {"terms": ops.terms_of(deal), "periods": periods, "totals": ops.totals(periods, today),
-                "today": today, "terms_form": TermsForm(formdata=None), "report_form": ReportForm(formdata=None),
+                "today": today, "terms_form": _terms_form(deal), "report_form": ReportForm(formdata=None),
                 "payment_form": RoyaltyPaymentForm(formdata=None)}
 
     return {"royalty_panel": panel}
