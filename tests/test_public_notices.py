@@ -252,3 +252,15 @@ def test_objections_are_rate_limited(client, auth, app, patent, centre_staff):
                                                               "body": "异议"}).status_code for i in range(limit + 1)]
     assert codes[:limit] == [302] * limit and codes[-1] == 429
     assert count(app, NoticeObjection) == limit
+
+
+def test_override_not_recorded_when_the_notice_suffices(client, auth, app, patent, centre_staff, sme_user):
+    auth.login(centre_staff.email)
+    notice_id = int(post(client, "/notices/new", notice_form(patent.id)).headers["Location"].rsplit("/", 1)[1])
+    end_window(app, notice_id)
+    response = post(client, "/deals/new", deal_form(patent.id, sme_user.org_code, notice_override_reason="以防万一"))
+    assert response.status_code == 302
+    with app.app_context():
+        deal = db.session.scalar(db.select(Deal))
+        assert deal.notice_id == notice_id and deal.notice_override_reason is None
+        assert db.session.scalar(db.select(AuditEntry).where(AuditEntry.kind == "deal.notice_override")) is None

@@ -200,8 +200,15 @@ def check_signing(centre: Organisation, patents: list[Patent], request: LicenceR
     answered; or the override's reason is given. Returns (notice, override reason)."""
     reason = (override_reason or "").strip()[:500] or None
     notice = notice_for_deal(centre, patents, request)
-    if reason is not None:
-        return notice, reason
+    try:
+        return _check_notice_done(notice, signed_on, today), None
+    except OperationError:
+        if reason is None:
+            raise
+        return notice, reason  # the override is recorded only when the notice does not suffice
+
+
+def _check_notice_done(notice: PublicNotice | None, signed_on: date, today: date) -> PublicNotice:
     if notice is None:
         raise OperationError(_("A deal priced by agreement needs a public notice of at least %(days)d days "
                                "before it is signed: open one, or record why none was needed.", days=notice_days()),
@@ -212,4 +219,4 @@ def check_signing(centre: Organisation, patents: list[Patent], request: LicenceR
     if notice.unanswered:
         raise OperationError(_("%(count)d objection(s) to the public notice are not answered yet.",
                                count=len(notice.unanswered)), field="pricing")
-    return notice, None
+    return notice
