@@ -118,17 +118,22 @@ def configure_blueprints(app: Flask) -> None:
     from portal.metrics.api import bp as metrics_api_bp
     from portal.metrics.blueprint import bp as metrics_bp
     from portal.needs.views import bp as needs_bp
+    from portal.notices.views import bp as notices_bp
     from portal.patents import assessment_views, manual_views  # noqa: F401  (add their pages to the patents blueprint)
     from portal.patents.import_help import bp as import_help_bp
+    from portal.patents.legal_status_views import bp as legal_status_bp
     from portal.patents.views import bp as patents_bp
     from portal.requests.views import bp as requests_bp
+    from portal.rewards.views import bp as rewards_bp
+    from portal.royalties.views import bp as royalties_bp
     from portal.subscriptions.unsubscribe import bp as unsubscribe_bp
     from portal.subscriptions.views import bp as subscriptions_bp
 
     for bp in (main_bp, auth_bp, admin_bp, listings_bp, manage_bp, search_bp, requests_bp, deals_bp, api_bp, patents_bp,
                feeds_bp, events_bp, deal_import_bp, exchange_bp, exchange_api_bp, exchange_admin_bp,
                metrics_bp, metrics_api_bp, import_help_bp, import_jobs_bp, subscriptions_bp, unsubscribe_bp,
-               needs_bp, documents_bp, budget_bp, disclosures_bp):
+               needs_bp, documents_bp, budget_bp, disclosures_bp,
+               notices_bp, royalties_bp, rewards_bp, legal_status_bp):
         app.register_blueprint(bp)
 
 

@@ -204,6 +204,7 @@ def register(app: Flask) -> None:
     from portal.indexing.cli import search_cli
     from portal.metrics.cli import metrics_cli
     from portal.patents.cli import patents_cli
+    from portal.royalties.cli import royalties_cli
     from portal.subscriptions.cli import digests_cli
 
     app.cli.add_command(patents_cli)
@@ -211,3 +212,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(metrics_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(files_cli)
+    app.cli.add_command(royalties_cli)

@@ -91,6 +91,15 @@ class Config:
         self.API_ITEM_CACHE_SIZE = 4096
         self.API_ITEM_CACHE_SECONDS = 300
         self.EXCHANGE_API_RATE_LIMIT = _env("EXCHANGE_API_RATE_LIMIT", "300 per minute")
+        # Public notice before a transfer priced by agreement: at least this many calendar days (DOMAIN.md §7).
+        self.NOTICE_DAYS = int(_env("NOTICE_DAYS", "15"))
+        # Objections are filed without an account: at most this many accepted per client address.
+        self.OBJECTION_RATE_LIMIT = _env("OBJECTION_RATE_LIMIT", "10 per hour")
+        # Royalty reports and payments fall due this many days after a period ends (unless a deal says otherwise).
+        self.ROYALTY_REPORT_DAYS = int(_env("ROYALTY_REPORT_DAYS", "30"))
+        self.ROYALTY_PAYMENT_DAYS = int(_env("ROYALTY_PAYMENT_DAYS", "60"))
+        # The annual-fee reminder goes out this many days before the six-month grace period ends.
+        self.ANNUAL_FEE_REMIND_DAYS = int(_env("ANNUAL_FEE_REMIND_DAYS", "60"))
         # Open-licence fee guidance caps (DOMAIN.md §4, unconfirmed figures): a fee above them gets a
         # warning, never a refusal. One key per field of rules.DEFAULT_FEE_GUIDANCE, in yuan and %.
         for key, default in DEFAULT_FEE_GUIDANCE.items():

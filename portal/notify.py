@@ -18,6 +18,17 @@ TEXTS = {
     "request.message": _l("New message on the licence request for “%(listing)s”."),
     "open_licence.taken": _l("%(company)s took the open licence on patent %(patent)s."),
     "deal.recordal_due": _l("The CNIPA recordal of the deal with %(company)s is due on %(due)s."),
+    "notice.objection": _l("An objection was filed on the public notice “%(title)s”: answer it on the notice."),
+    "royalty.report_overdue": _l("The royalty report of the deal with %(company)s for %(start)s – %(end)s was due on "
+                                 "%(due)s and is overdue."),
+    "royalty.payment_overdue": _l("The royalty of the deal with %(company)s for %(start)s – %(end)s was due on %(due)s "
+                                  "and is not fully paid."),
+    "patent.ended": _l("Patent %(patent)s: %(legal_status)s on %(date)s. Its listings and open licence were "
+                       "withdrawn."),
+    "patent.ended_request": _l("Patent %(patent)s of “%(listing)s”, on which you asked for a licence: "
+                               "%(legal_status)s on %(date)s. The listing was withdrawn."),
+    "patent.fee_due": _l("The annual fee of patent %(patent)s was due on %(due)s; the grace period ends on %(end)s, "
+                         "after which the patent lapses."),
     "exchange.forwarded": _l("%(centre)s forwarded “%(item)s” to your exchange."),
     "exchange.received": _l("%(exchange)s received “%(item)s”."),
     "exchange.listed": _l("%(exchange)s publicly listed “%(item)s”."),
@@ -57,6 +68,10 @@ def render(kind: str, params: dict) -> str:
         values["status"] = str(REQUEST_STATUS_LABELS.get(values["status"], values["status"]))
     if "mode" in values:
         values["mode"] = str(REQUEST_MODE_LABELS.get(values["mode"], values["mode"]))
+    if "legal_status" in values:
+        from portal.notices.labels import LEGAL_STATUS_LABELS
+
+        values["legal_status"] = str(LEGAL_STATUS_LABELS.get(values["legal_status"], values["legal_status"]))
     locale = str(get_locale() or "")
     for name in ORGANISATION_PARAMS:
         if isinstance(values.get(name), str):

@@ -35,7 +35,7 @@ ALLOWED = {
 # The example organisation code the forms' help texts use.
 NAMES = {"ruijin-ip"}
 # On the import pages the stored codes a file may hold are documented as they are typed.
-IMPORT_PAGES = re.compile(r"import")
+IMPORT_PAGES = re.compile(r"import|legal-status")
 
 # Endpoints that are not pages: files, feeds, machine answers (their own tests check them).
 NOT_PAGES = re.compile(r"\.(csv|xlsx|ics|json|pdf|xml|atom|rss|txt)$|/api/|/feeds?/|/static/|robots|sitemap")
@@ -145,13 +145,23 @@ def english_words(text: str, codes: frozenset[str] = frozenset()) -> list[str]:
 def _codes(app) -> tuple[frozenset[str], frozenset[str]]:
     """(organisation codes, the codes an import file may hold: its column keys and choice keys)."""
     from portal.deals.import_rows import COLUMNS as DEAL_COLUMNS
-    from portal.models import DEAL_KINDS, LEGAL_STATUSES, LICENCE_TYPES, MODES, RECORDAL_STATUSES, Organisation
+    from portal.models import (
+        DEAL_KINDS,
+        LEGAL_STATUSES,
+        LICENCE_TYPES,
+        MODES,
+        PRICINGS,
+        RECORDAL_STATUSES,
+        STATUS_CODES,
+        Organisation,
+    )
     from portal.patents.columns import COLUMNS as PATENT_COLUMNS
     from portal.rules import INDUSTRIES
 
     with app.app_context():
         orgs = frozenset(db.session.scalars(db.select(Organisation.code)))
     stored = {*MODES, *LEGAL_STATUSES, *RECORDAL_STATUSES, *DEAL_KINDS, *LICENCE_TYPES, *INDUSTRIES, "open",
+              *PRICINGS, *STATUS_CODES,
               *(c.key for c in (*PATENT_COLUMNS, *DEAL_COLUMNS))}
     return orgs, frozenset(stored)
 

@@ -14,6 +14,7 @@ from portal.deals.operations import RECORDAL_MOVES
 from portal.forms import choices, optional_id
 from portal.labels import DEAL_MODE_LABELS, RECORDAL_STATUS_LABELS
 from portal.listings.forms import MultiCheckboxField
+from portal.notices.labels import PRICING_LABELS
 from portal.transaction import submission_key_field
 
 MONEY = [Optional(), NumberRange(min=0, max=10**13)]
@@ -35,6 +36,11 @@ class DealForm(FlaskForm):
     gross_income_yuan = DecimalField(_l("Gross income (yuan)"), places=2, validators=MONEY)
     deductions_yuan = DecimalField(_l("Deductions: taxes, maintenance, transaction costs (yuan)"), places=2,
                                    validators=MONEY)
+    # Empty on a POST that does not send it (an older form): only "agreement" needs the public notice.
+    pricing = SelectField(_l("Pricing"), choices=choices([("", "—"), *PRICING_LABELS.items()]),
+                          coerce=lambda v: v or None, validators=[Optional()])
+    notice_override_reason = StringField(_l("Reason to record it without a completed public notice"),
+                                         validators=[Length(max=500)])
     paid_on = DateField(_l("First amount received on"), validators=[Optional()])
     paid_amount = DecimalField(_l("Amount received (yuan)"), places=2, validators=MONEY)
     submission_key = submission_key_field()

@@ -20,7 +20,7 @@ from portal.errors import rule_message
 from portal.imports import cells as s
 from portal.imports.cells import Column
 from portal.imports.rows import PreparedFile, RowReader, prepare_rows
-from portal.models import Deal, Organisation, Patent
+from portal.models import PRICINGS, Deal, Organisation, Patent
 from portal.rules import (
     DEAL_KINDS,
     INDUSTRIES,
@@ -68,12 +68,22 @@ COLUMNS: tuple[Column, ...] = (
     Column("recordal_number", "备案号", _l("Recordal number, with recorded"), "2023310000123"),
     Column("recordal_date", "备案日", _l("Recordal date, with recorded"), "2023-08-01"),
     Column("recordal_refusal_reason", "不予备案理由", _l("Why the recordal was refused, with refused"), ""),
+    Column("pricing", "定价方式", _l("How the price was set: agreement, exchange, auction or listing (协议定价 / "
+                                  "进场交易 / 拍卖 / 挂牌); a deal priced by agreement needs an ended public notice "
+                                  "on the portal or a reason below; empty when not stated"), ""),
+    Column("notice_override_reason", "未公示理由", _l("Why a deal priced by agreement was signed without a completed "
+                                               "public notice on the portal (recorded and audited)"), ""),
     Column("exchange", "交易机构", _l("Exchange base the deal was traded on: sipe or stex, or its name; empty when "
                                   "none"), "stex"),
 )
 
 # Longest text each column's database field holds.
-_MAX_LENGTH = {"counterparty": 200, "recordal_number": 60, "recordal_refusal_reason": 500}
+_MAX_LENGTH = {"counterparty": 200, "recordal_number": 60, "recordal_refusal_reason": 500,
+               "notice_override_reason": 500}
+_PRICINGS = s.choice_lookup([
+    *((key, key) for key in PRICINGS), ("协议定价", "agreement"), ("协议", "agreement"), ("进场交易", "exchange"),
+    ("交易所", "exchange"), ("拍卖", "auction"), ("挂牌", "listing"), ("挂牌交易", "listing"),
+])
 
 _MODES = s.choice_lookup([
     *((key, key) for key in DEAL_MODES),
@@ -124,6 +134,8 @@ class DealRow:
     recordal_date: date | None = None
     refusal_reason: str | None = None
     exchange_text: str = ""
+    pricing: str | None = None
+    notice_override_reason: str | None = None
     errors: list[str] = field(default_factory=list)
     failed: set[str] = field(default_factory=set)  # the columns with a problem
     warnings: list[str] = field(default_factory=list)
@@ -171,6 +183,11 @@ def parse_kind(value: object) -> str | None:
                                            "作价入股)."))
 
 
+def parse_pricing(value: object) -> str | None:
+    return s.parse_choice(value, _PRICINGS, _("%(value)s is not a pricing method: write agreement, exchange, auction "
+                                              "or listing (协议定价 / 进场交易 / 拍卖 / 挂牌)."))
+
+
 def parse_recordal_status(value: object) -> str:
     return s.parse_choice(value, _RECORDAL, _("%(value)s is not a recordal status: write not_filed, filed, recorded "
                                               "or refused (未备案 / 已提交备案 / 已备案 / 不予备案).")) or "not_filed"
@@ -213,6 +230,8 @@ def _parse(row: DealRow, values: dict[str, object]) -> None:
     row.recordal_date = cell("recordal_date", s.parse_date)
     row.refusal_reason = cell("recordal_refusal_reason", s.text) or None
     row.exchange_text = cell("exchange", s.text) or ""
+    row.pricing = cell("pricing", parse_pricing)
+    row.notice_override_reason = cell("notice_override_reason", s.text) or None
     if row.counterparty is not None and len(row.counterparty) < 2:
         row.problem("counterparty", _("The name must be 2–200 characters long."))
     _classify(row)

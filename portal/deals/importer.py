@@ -244,7 +244,8 @@ class _Run:
 def _record(row: DealRow, centre: Organisation, actor: User | None) -> Deal:
     data = ops.DealData(mode=row.mode, licensee=row.licensee, patents=row.patents, effective_date=row.effective_date,
                         contract_amount_yuan=row.contract_amount, term_end=row.term_end,
-                        payments=[row.payment] if row.payment else [])
+                        payments=[row.payment] if row.payment else [], pricing=row.pricing,
+                        notice_override_reason=row.notice_override_reason)
     deal = ops.record_deal(centre, data, actor)
     # The class at the time of the deal, from the row's figures, not the enterprise's current one.
     deal.licensee_size_class = row.size_class

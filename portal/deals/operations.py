@@ -15,6 +15,7 @@ from portal import audit
 from portal.errors import OperationError, rule_message
 from portal.extensions import db
 from portal.models import (
+    PRICINGS,
     Deal,
     DealPayment,
     Event,
@@ -46,6 +47,9 @@ class DealData:
     source_request: LicenceRequest | None = None
     event_id: int | None = None
     payments: list[tuple[date, Decimal]] = field(default_factory=list)
+    # How the price was set (models.PRICINGS); "agreement" needs a public notice first, or an override reason.
+    pricing: str | None = None
+    notice_override_reason: str | None = None
 
 
 def exclusive_deal_overlaps(patent: Patent, start: date, end: date | None, exclude_id: int | None = None) -> bool:
@@ -101,6 +105,8 @@ def check_deal(data: DealData) -> None:
             if exclusive_deal_overlaps(patent, data.effective_date, data.term_end):
                 raise OperationError(_("An exclusive or sole licence on patent %(number)s already covers part of "
                                        "this term.", number=patent.display_number), field="mode")
+    if data.pricing is not None and data.pricing not in PRICINGS:
+        raise OperationError(_("Unknown pricing method."), field="pricing")
     if data.registration_date and data.mode != "assignment":
         raise OperationError(_("Only an assignment has a registration date."), field="registration_date")
     if data.registration_date and data.registration_date < data.effective_date:
@@ -165,6 +171,12 @@ def record_deal(centre: Organisation, data: DealData, actor: User | None) -> Dea
     event_id = data.event_id if data.event_id is not None else (source.event_id if source else None)
     if data.event_id is not None:
         _check_event(data.event_id, listing)
+    notice, override = None, None
+    if data.pricing == "agreement":
+        from portal.notices.operations import check_signing
+
+        notice, override = check_signing(centre, data.patents, source, data.signed_date or data.effective_date,
+                                         date.today(), data.notice_override_reason)
     licence = data.mode in ("exclusive", "sole", "ordinary", "open")
     deal = Deal(
         listing_id=listing.id if listing else None, licensor_id=centre.id, licensee_id=data.licensee.id,
@@ -176,13 +188,17 @@ def record_deal(centre: Organisation, data: DealData, actor: User | None) -> Dea
         deductions_yuan=data.deductions_yuan, licensee_size_class=data.licensee.size_class,
         source_request_id=source.id if source else None, event_id=event_id,
         recordal_status="not_filed", recordal_due=recordal_due_date(data.effective_date),
-        patents=list(dict.fromkeys(data.patents)), created_by_id=actor.id if actor else None)
+        patents=list(dict.fromkeys(data.patents)), created_by_id=actor.id if actor else None,
+        pricing=data.pricing, notice_id=notice.id if notice else None, notice_override_reason=override)
     deal.payments = [DealPayment(paid_on=d, amount_yuan=a) for d, a in data.payments]
     db.session.add(deal)
     db.session.flush()
     audit.record("deal.recorded", f"{deal.mode} deal with {data.licensee.name_zh}", target=deal, actor=actor,
                  data={"mode": deal.mode, "amount": str(deal.contract_amount_yuan),
                        "size_class": deal.licensee_size_class, "licensee": data.licensee.code})
+    if override is not None:
+        audit.record("deal.notice_override", f"deal {deal.id} recorded without a completed public notice",
+                     target=deal, actor=actor, data={"reason": override})
     return deal
 
 

@@ -126,6 +126,8 @@ def new():
         .order_by(Patent.id.desc()).limit(1000)).all())
     form.listing.choices = _listing_choices()
     form.event_id.choices = choices([("", "—"), *deal_event_choices(source.event_id if source else None)])
+    if request.method == "GET":
+        form.pricing.data = "agreement"  # a public hospital's usual case; the notice is then checked
     if request.method == "GET" and source is not None:
         form.mode.data = source.mode
         form.licensee.data = source.enterprise.code
@@ -143,7 +145,8 @@ def new():
             signed_date=form.signed_date.data, registration_date=form.registration_date.data,
             gross_income_yuan=form.gross_income_yuan.data, deductions_yuan=form.deductions_yuan.data,
             listing=db.session.get(Listing, form.listing.data) if form.listing.data is not None else None,
-            source_request=source, event_id=form.event_id.data, payments=payments)
+            source_request=source, event_id=form.event_id.data, payments=payments, pricing=form.pricing.data,
+            notice_override_reason=form.notice_override_reason.data)
         def record():
             if form.listing.data is not None and data.listing is None:
                 raise OperationError(_("Choose one of the centre's own listings."), field="listing")

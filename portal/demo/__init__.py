@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from portal.demo import deals, documents, events, listings
+from portal.demo import after_deal, deals, documents, events, listings
 from portal.demo.accounts import ACCOUNTS, CENTRES, ENTERPRISES, RENAMED, demo_credit_code, load_accounts
 
 __all__ = ["ACCOUNTS", "CENTRES", "ENTERPRISES", "RENAMED", "demo_credit_code", "load_demo"]
@@ -23,5 +23,6 @@ def load_demo(*, if_empty: bool = False, echo: Callable[[str], None] = print) ->
     listings.load(echo)
     deals.load(echo)
     documents.load(echo)
+    after_deal.load(echo)
     events.load(echo)
     echo("demo data ready (organisations marked 示例 are fictional)")

@@ -38,6 +38,7 @@ from portal.history.sources import (
     when,
 )
 from portal.models import AuditEntry
+from portal.notices.labels import LEGAL_STATUS_LABELS, ROYALTY_BASIS_LABELS, ROYALTY_FREQUENCY_LABELS
 
 
 class Event(NamedTuple):
@@ -95,6 +96,36 @@ EVENTS: dict[str, Event] = {
     "document.deleted": _e(_l("Document deleted"), _l("Document “%(file)s” deleted"), file=data("file")),
     "exchange.dossier": _e(_l("Dossier chosen"), _l("Dossier for %(exchange)s: %(count)s documents"),
                            exchange=EXCHANGE, count=data("count")),
+    "deal.notice_override": _e(_l("Recorded without a completed public notice"),
+                               _l("Recorded without a completed public notice; reason: %(reason)s"), reason=REASON),
+    # public notices, royalties, inventor rewards, legal status
+    "notice.opened": _e(_l("Public notice opened"),
+                        _l("Public notice “%(title)s” opened: %(start)s to %(end)s, intended price %(price)s yuan"),
+                        title=data("title"), start=data("starts"), end=data("ends"), price=money(data("price"))),
+    "notice.cancelled": _e(_l("Public notice cancelled"), _l("Public notice cancelled; reason: %(reason)s"),
+                           reason=REASON),
+    "notice.objection": _e(_l("Objection filed")),
+    "notice.answered": _e(_l("Objection answered")),
+    "royalty.terms": _e(_l("Royalty terms set"),
+                        _l("Royalty terms: %(rate)s%% of %(basis)s, reported %(frequency)s from %(start)s"),
+                        rate=data("rate"), basis=label(data("basis"), ROYALTY_BASIS_LABELS),
+                        frequency=label(data("frequency"), ROYALTY_FREQUENCY_LABELS), start=data("starts")),
+    "royalty.reported": _e(_l("Royalty reported"),
+                           _l("Period from %(start)s: base %(base)s yuan, royalty due %(due)s yuan"),
+                           start=data("period"), base=money(data("base")), due=money(data("due"))),
+    "royalty.payment": _e(_l("Royalty payment recorded"),
+                          _l("Royalty of the period from %(start)s: %(amount)s yuan received on %(date)s"),
+                          start=data("period"), amount=money(data("amount")), date=data("paid_on")),
+    "reward.share": _e(_l("Reward share set"), _l("Inventors' reward share set to %(share)s"), share=data("share")),
+    "reward.paid": _e(_l("Inventor reward paid"), _l("Reward of %(amount)s yuan paid to %(inventor)s on %(date)s"),
+                      amount=money(data("amount")), inventor=data("inventor"), date=data("paid_on")),
+    "patent.legal_status": _e(_l("Legal status changed"),
+                              _l("Legal status of patent %(number)s: %(status)s on %(date)s"),
+                              number=data("number"), status=label(data("status"), LEGAL_STATUS_LABELS),
+                              date=data("date")),
+    "patents.status_refreshed": _e(_l("Legal status refreshed"),
+                                   _l("Legal status refreshed from %(file)s: %(rows)s rows, %(changed)s changes"),
+                                   file=data("file"), rows=data("rows"), changed=data("changed")),
     # exchange forwards and tokens
     "exchange.forwarded": _e(_l("Forwarded to an exchange"), _l("Forwarded to %(exchange)s."), exchange=EXCHANGE),
     "exchange.recorded": _e(_l("Recorded as traded on an exchange"),

@@ -3,13 +3,14 @@ registration land here; the sections are built in :mod:`portal.main.work_items`.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app, make_response, render_template, request, session
 from flask_login import current_user, login_required
 
 from portal.main import work_items as items
 from portal.main.views import bp
+from portal.main.work_enterprise import our_recordals, recommended, royalty_sections
 from portal.main.work_events import coming_for_listings
 
 # An enterprise's "new listings since your last visit": the time of the previous visit to this page
@@ -39,10 +40,15 @@ def sections_for(user, now: datetime) -> list[items.Section]:
     org = user.organisation
     if user.role in ("centre_staff", "centre_admin"):
         sections = items.centre_sections(org, now)
+        sections[2:2] = royalty_sections(org.id, "centre")  # after the recordals
         sections.insert(len(sections) - 1, coming_for_listings(org.id, now))  # before the targets
         return sections
     if user.role == "sme_member":
-        return items.enterprise_sections(org, _previous_visit(user.id, now), user, now)
+        sections = items.enterprise_sections(org, _previous_visit(user.id, now), user, now)
+        # after its requests: recordals to file and royalties overdue; after the notices: recommendations
+        sections[1:2] = [our_recordals(org.id, date.today()), *royalty_sections(org.id, "licensee"), sections[1],
+                         recommended(org)]
+        return sections
     if user.role == "organiser":
         return items.organiser_sections(org, now)
     if user.role == "exchange_operator":

@@ -1,5 +1,6 @@
-"""The enterprise's work page sections built on other areas: its deals awaiting CNIPA recordal
-(portal.deals.ours) and "为您推荐" (recommended for you, from portal.needs)."""
+"""Work page sections built on other areas: the enterprise's deals awaiting CNIPA recordal
+(portal.deals.ours), "为您推荐" (recommended for you, from portal.needs), and royalty reports and
+payments overdue for either party (portal.royalties)."""
 
 from __future__ import annotations
 
@@ -41,3 +42,27 @@ def our_recordals(enterprise_id: int, today: date) -> Section:
                 tone="danger" if d.recordal_due < today else "warning") for d in items]
     return Section("our-recordals", _("Our deals awaiting CNIPA recordal"), count, rows, url_for("deals.ours"),
                    _("Our deals and licences"), empty=_("No recordal waiting."))
+
+
+def royalty_sections(org_id: int, side: str) -> list[Section]:
+    """Royalty reports and payments overdue, oldest first: always for a centre; for an enterprise
+    only once it holds a licence with running royalties."""
+    from portal.notices.labels import ROYALTY_STATE_LABELS
+    from portal.royalties.operations import periods_for
+
+    today = date.today()
+    periods = periods_for(org_id, side)
+    if side == "licensee" and not periods:
+        return []
+    overdue = [p for p in periods if p.state(today) in ("report_overdue", "payment_overdue")]
+    rows = []
+    for p in overdue[:LIMIT]:
+        state = p.state(today)
+        due = p.report_due if state == "report_overdue" else p.payment_due
+        other = p.deal.licensee if side == "centre" else p.deal.licensor
+        rows.append(Row(f"#{p.deal_id} {_name(other)}", url_for("deals.detail", deal_id=p.deal_id),
+                        f"{p.starts_on.isoformat()} – {p.ends_on.isoformat()}",
+                        badge=f"{ROYALTY_STATE_LABELS[state]} · {_('due %(date)s', date=due.isoformat())}",
+                        tone="danger"))
+    return [Section("royalties", _("Royalty reports and payments overdue"), len(overdue), rows,
+                    url_for("royalties.index"), _("Open the royalties"), empty=_("Nothing overdue."))]

@@ -229,20 +229,10 @@ def targets(centre: Organisation) -> Section:
 
 # ---------------------------------------------------------------- enterprise
 
-def _enterprise_extras(org: Organisation) -> tuple[Section, Section]:
-    """The enterprise's recordals to file and its recommendations (portal.main.work_enterprise, which
-    builds on Row and Section from here)."""
-    from portal.main.work_enterprise import our_recordals, recommended
-
-    return our_recordals(org.id, date.today()), recommended(org)
-
-
 def enterprise_sections(org: Organisation, since: datetime, user=None, now: datetime | None = None) -> list[Section]:
-    recordals, recommended = _enterprise_extras(org)
-    return [own_requests(org.id), recordals, acceptances(org.id), recommended, new_listings(since),
-            *saved_search_sections(org, user, now), join_requests(org.id)]
-
-
+    """The enterprise's own sections; portal.main.work adds those built on other areas (work_enterprise)."""
+    return [own_requests(org.id), acceptances(org.id), new_listings(since), *saved_search_sections(org, user, now),
+            join_requests(org.id)]
 
 
 def own_requests(enterprise_id: int) -> Section:

@@ -3,7 +3,7 @@
 from portal.models.audit import AuditEntry
 from portal.models.budget import FUND_SOURCES, BudgetCategory, BudgetExpense, BudgetReceipt
 from portal.models.channels import CHANNELS, ListingViewCount
-from portal.models.deals import DEAL_KINDS, LICENCE_TYPES, RECORDAL_STATUSES, Deal, DealPayment, deal_patents
+from portal.models.deals import DEAL_KINDS, LICENCE_TYPES, PRICINGS, RECORDAL_STATUSES, Deal, DealPayment, deal_patents
 from portal.models.disclosures import INTENDED_ROUTES, PROTECTIONS, REVIEW_DECISIONS, Disclosure
 from portal.models.documents import DOCUMENT_SUBJECTS, DOCUMENT_VISIBILITIES, Document, forward_documents
 from portal.models.events import (
@@ -23,6 +23,7 @@ from portal.models.exchange import (
     ExchangeToken,
 )
 from portal.models.imports import IMPORT_JOB_STATUSES, IMPORT_KINDS, HeldUpload, ImportJob
+from portal.models.legal_status import ENDED_CODES, STATUS_CODES, AnnualFee, LegalStatusChange
 from portal.models.listings import (
     FIELDS,
     LISTING_STATUSES,
@@ -52,6 +53,7 @@ from portal.models.needs import (
     NeedMatch,
     NeedProposal,
 )
+from portal.models.notices import NoticeObjection, PublicNotice, notice_patents
 from portal.models.notifications import Notification, OutgoingMail
 from portal.models.orgs import EXCHANGE_BASES, ORG_KINDS, Organisation
 from portal.models.patents import LEGAL_STATUSES, VALUE_DIMENSIONS, Patent, PatentCoOwner, PatentIPC
@@ -64,6 +66,16 @@ from portal.models.requests import (
     OpenLicenceAcceptance,
     RequestMessage,
     RequestStatusChange,
+)
+from portal.models.rewards import InventorReward, RewardShare
+from portal.models.royalties import (
+    REMINDER_STAGES,
+    ROYALTY_BASES,
+    ROYALTY_FREQUENCIES,
+    RoyaltyPeriod,
+    RoyaltyReminder,
+    RoyaltyTerms,
+    royalty_period_payments,
 )
 from portal.models.search import SearchChange, SearchIndexState, SearchLogState
 from portal.models.subscriptions import DELIVERIES, SavedSearch, SavedSearchSent
@@ -92,4 +104,8 @@ __all__ = [
     "DELIVERIES", "SavedSearch", "SavedSearchSent",
     "MATCH_SOURCES", "NEED_STATUSES", "NEED_VISIBILITIES", "Need", "NeedMatch", "NeedProposal",
     "DOCUMENT_SUBJECTS", "DOCUMENT_VISIBILITIES", "Document", "forward_documents",
+    "PRICINGS", "NoticeObjection", "PublicNotice", "notice_patents",
+    "REMINDER_STAGES", "ROYALTY_BASES", "ROYALTY_FREQUENCIES", "RoyaltyPeriod", "RoyaltyReminder", "RoyaltyTerms",
+    "royalty_period_payments", "InventorReward", "RewardShare",
+    "ENDED_CODES", "STATUS_CODES", "AnnualFee", "LegalStatusChange",
 ]

@@ -16,6 +16,9 @@ from portal.models.types import UTCDateTime, utcnow
 DEAL_KINDS = ("licence", "assignment", "equity")
 LICENCE_TYPES = ("exclusive", "sole", "ordinary")
 RECORDAL_STATUSES = ("not_filed", "filed", "recorded", "refused")
+# How the price was set: by agreement (协议定价, needs a public notice first), on an exchange,
+# by auction, or by listing (挂牌).
+PRICINGS = ("agreement", "exchange", "auction", "listing")
 
 deal_patents = Table(
     "deal_patents", db.metadata,
@@ -30,6 +33,7 @@ class Deal(db.Model):
         CheckConstraint(f"kind IN {DEAL_KINDS!r}", name="kind"),
         CheckConstraint(f"licence_type IS NULL OR licence_type IN {LICENCE_TYPES!r}", name="licence_type"),
         CheckConstraint(f"recordal_status IN {RECORDAL_STATUSES!r}", name="recordal_status"),
+        CheckConstraint(f"pricing IS NULL OR pricing IN {PRICINGS!r}", name="pricing"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,6 +61,10 @@ class Deal(db.Model):
     registration_date: Mapped[date | None]
     gross_income_yuan: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
     deductions_yuan: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    # The public notice that preceded a deal priced by agreement, or the recorded reason to go without.
+    pricing: Mapped[str | None] = mapped_column(String(12))
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("public_notices.id"))
+    notice_override_reason: Mapped[str | None] = mapped_column(String(500))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The form's one-time key: a POST sent again finds this row instead of making a second (transaction.once).

@@ -1,4 +1,4 @@
-"""``flask --app portal patents import FILE --centre CODE``: a centre's spreadsheet, from the server."""
+"""``flask --app portal patents import|refresh FILE --centre CODE`` and ``patents fee-remind``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from portal.imports.report import echo_report
 from portal.models import Organisation
 from portal.patents.importer import PUBLISH_MODES, import_patents
 
-patents_cli = AppGroup("patents", help="Patents: bulk import from CSV or XLSX.")
+patents_cli = AppGroup("patents", help="Patents: bulk import, legal-status refresh, annual-fee reminders.")
 
 
 @patents_cli.command("import")
@@ -39,3 +39,41 @@ def import_command(file: Path, centre_code: str, dry_run: bool, publish_mode: st
         echo_report(report)
     if report.errors:
         raise SystemExit(1)
+
+
+@patents_cli.command("refresh")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--centre", "centre_code", required=True, help="Code of the centre that holds the patents.")
+@click.option("--dry-run", is_flag=True, help="Check every row and report; save nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def refresh_command(file: Path, centre_code: str, dry_run: bool, as_json: bool):
+    """Apply a legal-status export (CSV or XLSX: application number, status, date): record each change;
+    withdraw the listings and open licences of patents that lapsed, expired or were invalidated."""
+    from portal.patents.legal_status import refresh
+
+    centre = db.session.scalar(db.select(Organisation).where(Organisation.code == centre_code))
+    if centre is None or centre.kind != "centre":
+        raise click.ClickException(f"no centre with code {centre_code!r} (see `orgs list --kind centre`)")
+    report = refresh(centre, file, file.name, dry_run=dry_run, actor=None)
+    if report.saved:
+        db.session.commit()
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        echo_report(report)
+    if report.errors:
+        raise SystemExit(1)
+
+
+@patents_cli.command("fee-remind")
+@click.option("--within", type=click.IntRange(0, 183), default=None,
+              help="Warn when the grace period ends within this many days (default PORTAL_ANNUAL_FEE_REMIND_DAYS).")
+def fee_remind_command(within: int | None):
+    """Warn centres once per due date about annual fees whose six-month grace period is ending. Run daily."""
+    from datetime import date
+
+    from portal.patents.legal_status import send_fee_reminders
+
+    count = send_fee_reminders(date.today(), within)
+    db.session.commit()
+    click.echo(f"reminded about {count} annual fee(s)")

@@ -25,7 +25,7 @@ expect = pytest.importorskip("playwright.sync_api").expect
 SHOTS = Path("/tmp/shots16")
 # The sections each role's page shows.
 SECTIONS = {
-    "centre_staff": ("requests", "recordals", "forwards", "drafts", "event-signups", "targets"),
+    "centre_staff": ("requests", "recordals", "royalties", "forwards", "drafts", "event-signups", "targets"),
     "sme_member": ("requests", "our-recordals", "notices", "recommended", "new-listings", "saved-searches", "joins"),
     "organiser": ("upcoming", "no-outcomes"),
     "exchange_operator": ("forwards",),
