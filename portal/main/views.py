@@ -6,8 +6,8 @@ from flask import Blueprint, current_app, redirect, render_template, request
 
 from portal.extensions import LANGUAGE_COOKIE, db
 from portal.forms import EmptyForm
-from portal.listings.queries import ListingFilters, published_listings
-from portal.models import Organisation
+from portal.listings import cards
+from portal.listings.queries import ListingFilters, published_ids
 from portal.urls import safe_next
 
 bp = Blueprint("main", __name__)
@@ -20,11 +20,10 @@ HOME_LISTINGS = 6  # the latest listings shown on the home page, and as many ope
 def home():
     """What the portal is for and for whom: a search box, the latest listings and open licences,
     and the centres, each linked to its public page."""
-    centres = db.session.scalars(
-        db.select(Organisation).where(Organisation.kind == "centre").order_by(Organisation.name_zh)
-    ).all()
-    latest = db.session.scalars(published_listings(ListingFilters()).limit(HOME_LISTINGS)).all()
-    open_licences = db.session.scalars(published_listings(ListingFilters(open=True)).limit(HOME_LISTINGS)).all()
+    centres = list(cards.centres().values())  # in name order
+    latest = cards.cards_in_order(db.session.scalars(published_ids(ListingFilters()).limit(HOME_LISTINGS)))
+    open_licences = cards.cards_in_order(
+        db.session.scalars(published_ids(ListingFilters(open=True)).limit(HOME_LISTINGS)))
     return render_template("main/home.html", centres=centres, latest=latest, open_licences=open_licences)
 
 
