@@ -119,3 +119,23 @@ def test_bad_arguments_on_card_pages_are_answered(client, make, centre):
                  "/search?q=%00&page=5000000", "/search?q=x&centre=%00", "/centres/%00", "/listings?ipc=A61B%00"):
         response = client.get(path)
         assert response.status_code in (200, 400, 404), path  # answered, never a 500
+
+
+def test_the_list_count_follows_every_change(app, client, auth, make, centre, centre_staff):
+    first = make.listing(centre, [make.patent(centre)], field="surgery")
+    assert "共 1 条许可信息" in client.get("/listings").get_data(as_text=True)
+    assert "共 1 条许可信息" in client.get("/listings?field=surgery").get_data(as_text=True)
+    make.listing(centre, [make.patent(centre, make.number("2"))], field="imaging")
+    assert "共 2 条许可信息" in client.get("/listings").get_data(as_text=True)  # cached count, new state
+    assert "共 1 条许可信息" in client.get("/listings?field=surgery").get_data(as_text=True)
+    auth.login(centre_staff.email)
+    client.post(f"/manage/listings/{first.id}/withdraw", data={"reason": "", "csrf_token": _token(client)})
+    auth.logout()
+    assert "共 1 条许可信息" in client.get("/listings").get_data(as_text=True)
+    assert "共 0 条许可信息" in client.get("/listings?field=surgery").get_data(as_text=True)
+
+
+def _token(client) -> str:
+    from tests.conftest import csrf_token
+
+    return csrf_token(client, "/listings")

@@ -209,7 +209,11 @@ def paginate_listings(f: ListingFilters, sort: str = "newest") -> Pagination:
     if sort == "expiry":
         return _IdPagination(page=f.page, per_page=f.per_page, max_per_page=MAX_PER_PAGE, error_out=False,
                              ids=expiry_order(f))
-    page = db.paginate(published_ids(f, sort), page=f.page, per_page=f.per_page, max_per_page=MAX_PER_PAGE,
-                       error_out=False)
+    from portal.listings.counts import published_count
+
+    query = published_ids(f, sort)
+    page = db.paginate(query, page=f.page, per_page=f.per_page, max_per_page=MAX_PER_PAGE, error_out=False,
+                       count=False)
+    page.total = published_count(tuple(sorted(f.as_args().items())), query)
     page.items = cards_in_order(page.items)
     return page
