@@ -319,6 +319,12 @@ class SearchIndex:
         if cached is not None:
             cached[1].close()
 
+    def frequent_words(self, field: str, number: int) -> list[str]:
+        """The ``number`` most frequent words of ``field``, most frequent first (for prewarming)."""
+        reader = self._searcher().reader()
+        found = reader.most_frequent_terms(field, number)
+        return [text.decode("utf-8") if isinstance(text, bytes) else str(text) for _, text in found]
+
     def document_count(self) -> int:
         """Number of listings in the index."""
         with self._index().searcher() as searcher:
