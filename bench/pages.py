@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import cProfile
 import io
+import json
+import os
 import pstats
 import random
 import statistics
@@ -76,3 +78,35 @@ def measure(app, pairs: list[tuple[str, dict]], n: int, rounds: int = 5, request
         pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(45)
         print(text.getvalue(), file=sys.stderr)
     return out
+
+
+def cold(workdir: str, n: int, warm: bool) -> dict:
+    """CPU per search page of a fresh process's first 100 and next 100 queries, and in steady state,
+    after ``prewarm()`` (as gunicorn.conf.py runs it) or without."""
+    from pathlib import Path
+
+    from bench.search import bench_app, environment, listings, queries
+
+    os.environ.update(environment(Path(workdir)))
+    paths = paths_for(queries(200, listings(n)), n)["search"]
+    app = bench_app()
+    client = app.test_client()
+    client.get("/_bench/hello")
+    began = time.process_time()
+    if warm:
+        from portal.indexing.prewarm import prewarm
+
+        prewarm(app)
+    spent = time.process_time() - began
+    return {"prewarm": warm, "prewarm_cpu_s": round(spent, 2),
+            "first_100_ms": round(_cpu_ms_per_request(client, paths[:100], 100, 0), 2),
+            "next_100_ms": round(_cpu_ms_per_request(client, paths[100:], 100, 0), 2),
+            "steady_ms": round(_cpu_ms_per_request(client, paths, len(paths), 0), 2)}
+
+
+if __name__ == "__main__":
+    # .venv/bin/python bench/pages.py WORKDIR N 0|1 — a fresh process's first search pages, without
+    # or with prewarming (run both, alternately, a few times).
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    print(json.dumps(cold(sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1")))
