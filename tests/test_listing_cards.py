@@ -139,3 +139,15 @@ def _token(client) -> str:
     from tests.conftest import csrf_token
 
     return csrf_token(client, "/listings")
+
+
+def test_the_list_works_when_the_index_cannot_be_read(app, client, make, centre, caplog):
+    make.listing(centre, [make.patent(centre)])
+
+    def broken():
+        raise OSError("index disk gone")
+
+    app.extensions["feed_index_mark"] = broken
+    page = client.get("/listings")
+    assert page.status_code == 200 and "共 1 条许可信息" in page.get_data(as_text=True)
+    assert "the list's count" in caplog.text

@@ -11,6 +11,8 @@ query) is unchanged. What bypasses the log (rows edited straight in the database
 
 from __future__ import annotations
 
+import logging
+
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -18,6 +20,7 @@ from portal.extensions import db
 from portal.feeds.cache import state_token
 from portal.statecache import StateCache
 
+log = logging.getLogger(__name__)
 CACHE_SIZE = 256  # filter combinations
 CACHE_SECONDS = 300
 
@@ -35,4 +38,9 @@ def published_count(key: tuple, query) -> int:
 
     if mark is None:
         return count()
-    return _cache().get(key, state_token(mark()), count)
+    try:
+        position = mark()
+    except Exception:  # the list never depends on the search index: count without the cache
+        log.exception("reading the search index's position for the list's count")
+        return count()
+    return _cache().get(key, state_token(position), count)
