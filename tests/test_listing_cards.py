@@ -41,6 +41,8 @@ def test_a_card_holds_what_the_listing_shows(app, make, centre):
         assert [p.display_number for p in card.patents] == [p.display_number for p in row.patents]
         assert card.patents[0].display_number.startswith("ZL") and not card.patents[1].granted
         assert [p.expiry for p in card.patents] == [p.expiry for p in row.patents]
+        assert [p.last_day for p in card.patents] == [p.last_day for p in row.patents]
+        assert [p.legal_status for p in card.patents] == [p.legal_status for p in row.patents]
         assert card.is_open_licence and row.is_open_licence and not found[0].is_open_licence
         assert cards.cards_in_order([]) == []
 

@@ -8,15 +8,15 @@ columns, the centres come from a per-process cache (``centres()``), and what a c
 a number (the check character of a patent number, the end of protection) is computed once per
 process by pure functions. A ``Card`` answers the attributes the card template reads of a
 ``Listing`` (``id``, ``title``, ``title_en``, ``centre``, ``field``, ``published_at``, ``modes``,
-``is_open_licence``, ``price_yuan``, ``patents`` with ``display_number`` and ``expiry``), so the
-template serves both.
+``is_open_licence``, ``price_yuan``, ``negotiable``, ``patents`` with ``display_number``, ``expiry``,
+``last_day``, ``granted`` and ``legal_status``), so the template serves both.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
@@ -51,6 +51,7 @@ class CardPatent:
     filing_date: date
     grant_date: date | None
     extension_days: int
+    legal_status: str
     open_licence: bool
     display_number: str = ""
     expiry: date | None = None
@@ -58,6 +59,11 @@ class CardPatent:
     @property
     def granted(self) -> bool:
         return self.grant_date is not None
+
+    @property
+    def last_day(self) -> date | None:
+        """The last day of protection, the day before ``expiry`` (``Patent.last_day``)."""
+        return self.expiry - timedelta(days=1) if self.expiry else None
 
 
 @dataclass(slots=True)
@@ -137,7 +143,7 @@ CARD_QUERY = (
     select(Listing.id, Listing.title, Listing.title_en, Listing.field, Listing.published_at, Listing.price_yuan,
            Listing.centre_id, *(getattr(Listing, f"offers_{m}") for m in MODES),
            Patent.id, Patent.application_number, Patent.kind, Patent.filing_date, Patent.grant_date,
-           Patent.extension_days, _OPEN.label("open_licence"))
+           Patent.extension_days, Patent.legal_status, _OPEN.label("open_licence"))
     .select_from(Listing)
     .outerjoin(listing_patents, listing_patents.c.listing_id == Listing.id)
     .outerjoin(Patent, Patent.id == listing_patents.c.patent_id)
@@ -159,11 +165,11 @@ def published_cards(ids: Iterable[int]) -> dict[int, Card]:
             centre = by_id.get(row[6]) or Centre(row[6], "", "", None)  # a listing of a non-centre: never
             modes = [m for m, offered in zip(MODES, row[7:_LISTING_COLUMNS], strict=True) if offered]
             card = cards[row[0]] = Card(row[0], row[1], row[2], row[3], row[4], row[5], centre, modes)
-        patent_id, number, kind, filed, granted, extension, open_licence = row[_LISTING_COLUMNS:]
+        patent_id, number, kind, filed, granted, extension, status, open_licence = row[_LISTING_COLUMNS:]
         if patent_id is not None:
             extension = extension or 0
             card.patents.append(CardPatent(
-                patent_id, number, kind, filed, granted, extension, bool(open_licence),
+                patent_id, number, kind, filed, granted, extension, status, bool(open_licence),
                 display_number(number, granted is not None), protection_end(number, filed, extension)))
     return cards
 
