@@ -2,7 +2,9 @@
 
     .venv/bin/python bench/search.py [--n 100000] [--processes 2] [--queries 200] [--duration 10]
                                      [--connections 8] [--publishes 40] [--workdir DIR] [--reuse]
-                                     [--skip doc-rebuild,api,publish]
+                                     [--skip doc-rebuild,query,api,publish]
+    .venv/bin/python bench/search.py --pages [--n 100000 --workdir DIR --reuse] [--rounds 5]
+                                     [--requests 200] [--profile search|list|listing|home|hello]
 
 Generates ``--n`` realistic listings of Shanghai hospital patents (Chinese medical titles and
 abstracts assembled from the word lists below, Latin terms mixed in, valid application numbers,
@@ -25,6 +27,9 @@ IPC symbols, centres, kinds, modes, fields, open licences, dates) and prints one
 * ``publish_to_searchable_ms``: p50 / p95 from the commit that publishes a listing (through the
   listing operations, as the UI does) to the moment the search API returns it, with
   ``flask search apply --follow`` running beside gunicorn (``PORTAL_SEARCH_APPLY_INLINE=0``).
+
+``--pages`` measures instead the CPU per request of the HTML search page, the list of listings, a
+listing's page and the home page beside a hello-world view, in this process (``bench/pages.py``).
 
 ``--workdir`` keeps the database and index for a later ``--reuse`` run (skips generation,
 database and rebuilds). Targets (issue 4, at 100,000 listings on 2 cores): query p50 ≤ 30 ms and
@@ -648,6 +653,16 @@ def api_bench(workdir: Path, pairs: list[tuple[str, dict]], seconds: int, connec
         stop(process)
 
 
+# ---------------------------------------------------------------- the HTML pages, in this process
+
+def pages_bench(workdir: Path, pairs: list[tuple[str, dict]], n: int, rounds: int, requests: int,
+                profile: str | None) -> dict:
+    from bench.pages import measure
+
+    os.environ.update(environment(workdir))
+    return measure(bench_app(), pairs, n, rounds=rounds, requests=requests, profile=profile)
+
+
 # ---------------------------------------------------------------- publish → searchable
 
 def publish_bench(workdir: Path, publishes: int) -> dict:
@@ -712,6 +727,12 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, help="keep the database and index here")
     parser.add_argument("--reuse", action="store_true", help="reuse --workdir's database and index")
     parser.add_argument("--skip", default="", help="comma-separated: doc-rebuild, api, publish")
+    parser.add_argument("--pages", action="store_true",
+                        help="measure the HTML pages' CPU per request instead (bench/pages.py)")
+    parser.add_argument("--rounds", type=int, default=5, help="--pages: interleaved rounds")
+    parser.add_argument("--requests", type=int, default=200, help="--pages: requests per page and round")
+    parser.add_argument("--profile", choices=("hello", "home", "search", "list", "listing"),
+                        help="--pages: print a cProfile of one more round of this page")
     parser.add_argument("--query-worker", nargs=2, metavar=("INDEX", "QUERIES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.query_worker:
@@ -721,6 +742,8 @@ def main() -> None:
 
     processes = args.processes or default_processes()
     skip = set(filter(None, args.skip.split(",")))
+    if args.pages:
+        skip |= {"doc-rebuild", "query", "api", "publish"}
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench-search-"))
     workdir.mkdir(parents=True, exist_ok=True)
     out: dict = {"n": args.n, "cpus": os.cpu_count(), "rebuild_processes": processes,
@@ -740,8 +763,11 @@ def main() -> None:
             print(json.dumps(out["rebuild_documents"]), file=sys.stderr, flush=True)
         pairs = queries(args.queries, items)
         del items
-        out["query"] = run_queries(workdir / "index", pairs, workdir)
-        print(json.dumps(out["query"]), file=sys.stderr, flush=True)
+        if args.pages:
+            out["pages"] = pages_bench(workdir, pairs, args.n, args.rounds, args.requests, args.profile)
+        if "query" not in skip:
+            out["query"] = run_queries(workdir / "index", pairs, workdir)
+            print(json.dumps(out["query"]), file=sys.stderr, flush=True)
         if "api" not in skip:
             out["api"] = api_bench(workdir, pairs, args.duration, args.connections)
             print(json.dumps(out["api"]), file=sys.stderr, flush=True)

@@ -147,6 +147,9 @@ class Config:
         self.SEARCH_LOG_RETENTION_SECONDS = int(_env("SEARCH_LOG_RETENTION_SECONDS", "86400") or 86400)
         # … and an index whose writer has been silent this long stops holding rows back (it rebuilds on return).
         self.SEARCH_INDEX_SILENT_SECONDS = int(_env("SEARCH_INDEX_SILENT_SECONDS", "604800") or 604800)
+        # A gunicorn worker searches this many of the index's most frequent title words once it has
+        # started (gunicorn.conf.py), so that its first users do not pay for reading postings; 0: none.
+        self.SEARCH_PREWARM_TERMS = int(_env("SEARCH_PREWARM_TERMS", "40") or 0)
         # Links in mail sent by commands and workers, outside any request.
         self.BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
         # Host names the portal answers to (comma-separated); unset answers any (development).

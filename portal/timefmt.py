@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from flask_babel import format_datetime
+from flask_babel import format_datetime, to_user_timezone
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -15,6 +15,8 @@ def local_time(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
     """A UTC timestamp shown in Shanghai time."""
     if value is None:
         return ""
+    if fmt == "yyyy-MM-dd":  # a card's date: the same digits as Babel's, a tenth of its cost
+        return to_user_timezone(value).strftime("%Y-%m-%d")
     return format_datetime(value, fmt)
 
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from cachetools import LRUCache
 from whoosh.index import FileIndex, LockError
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
@@ -31,6 +32,7 @@ from .searching import SearchQuery, SearchResult, run_search
 from .similar import similar
 
 log = logging.getLogger(__name__)
+SIMILAR_CACHE_SIZE = 4096  # similar() answers kept per process (a few ids each)
 
 __all__ = ["Change", "Document", "SearchIndex", "VerifyReport", "move_aside_and_create"]
 
@@ -81,6 +83,8 @@ class SearchIndex:
         # One searcher per thread, refreshed before each search: opening one costs more than
         # most queries, and Whoosh does not promise that a searcher is safe across threads.
         self._local = threading.local()
+        self._similar: LRUCache = LRUCache(maxsize=SIMILAR_CACHE_SIZE)  # see similar()
+        self._similar_lock = threading.Lock()
         if storage.read_pointer(self.path) is None:
             self._create()
         self._index()
@@ -275,12 +279,26 @@ class SearchIndex:
 
     def similar(self, doc_id: str, limit: int = 5) -> list[str]:
         """Ids of up to ``limit`` listings most like listing ``doc_id``, best first (see
-        :mod:`search.similar`)."""
+        :mod:`search.similar`). Kept per process for the index's current commit: the answer only
+        changes when the index does, and computing it (Bo1 over three fields) cost half of a
+        listing page."""
         try:
-            return similar(self._searcher(), doc_id, limit)
+            searcher = self._searcher()
         except FileNotFoundError:
             self.close()
-            return similar(self._searcher(), doc_id, limit)
+            searcher = self._searcher()
+        key = (self._opened[0] if self._opened else None, searcher.reader().generation(), doc_id, limit)
+        with self._similar_lock:
+            found = self._similar.get(key)
+        if found is None:
+            try:
+                found = similar(searcher, doc_id, limit)
+            except FileNotFoundError:
+                self.close()
+                found = similar(self._searcher(), doc_id, limit)
+            with self._similar_lock:
+                self._similar[key] = found
+        return list(found)
 
     def match_need(self, need: NeedText, limit: int = 5, among: list[str] | None = None) -> list[Match]:
         """Listings answering a technology need, best first, each with why (see :mod:`search.matching`)."""
@@ -309,6 +327,12 @@ class SearchIndex:
         self._local.searcher = None
         if cached is not None:
             cached[1].close()
+
+    def frequent_words(self, field: str, number: int) -> list[str]:
+        """The ``number`` most frequent words of ``field``, most frequent first (for prewarming)."""
+        reader = self._searcher().reader()
+        found = reader.most_frequent_terms(field, number)
+        return [text.decode("utf-8") if isinstance(text, bytes) else str(text) for _, text in found]
 
     def document_count(self) -> int:
         """Number of listings in the index."""

@@ -94,6 +94,14 @@ def to_simplified(text: str) -> str:
     return "".join(pieces)
 
 
+def unchanging(run: str) -> bool:
+    """Whether normalising cannot change ``run`` (CJK ideographs none of which traditional →
+    simplified conversion touches), wherever it stands in a text."""
+    _, triggers = _load_converter()
+    return triggers is not None and CJK_RUN.fullmatch(run) is not None and triggers.isdisjoint(run) and \
+        all(not "\uf900" <= ch <= "\ufaff" for ch in run)
+
+
 def normalise(text: str) -> str:
     """Return ``text`` half-width (NFKC), lower-cased and in simplified characters."""
     return normalise_with_offsets(text)[0]

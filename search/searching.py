@@ -11,7 +11,7 @@ from whoosh.searching import Searcher
 
 from .facets import count as count_facets
 from .highlight import needle_pattern, plain, snippet
-from .normalise import normalise
+from .normalise import normalise, unchanging
 from .query import ParsedQuery, filter_parts, parse
 from .schema import FACETS
 from .suggest import suggest
@@ -184,8 +184,17 @@ def _rank(view: View, parsed: ParsedQuery, tiers: list[Docs], sort: str, wanted:
 
 
 def _verbatim(view: View, docnum: int, runs: list[str]) -> bool:
+    """Whether the listing's text holds every run (a normalised CJK phrase of the query) verbatim.
+
+    A run found in the stored text as it is is in its normalised text too when none of its
+    characters is one that traditional → simplified conversion could change (NFKC and lower-casing
+    leave CJK ideographs alone): then the whole text need not be normalised, which was most of
+    this check's cost. Anything else is decided on the normalised text, as before."""
     stored = view.searcher.stored_fields(docnum)
-    text = normalise(f"{stored.get('title', '')}\n{stored.get('body', '')}\n{stored.get('labels', '')}")
+    raw = f"{stored.get('title', '')}\n{stored.get('body', '')}\n{stored.get('labels', '')}"
+    if all(run in raw and unchanging(run) for run in runs):
+        return True
+    text = normalise(raw)
     return all(run in text for run in runs)
 
 

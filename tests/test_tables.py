@@ -206,7 +206,9 @@ def test_deal_export_is_what_the_list_shows(client, centre_deals):
 def test_deal_list_and_export_are_the_centres_own(client, auth, centre_deals, sme_user):
     auth.logout()
     auth.login(sme_user.email)
-    for url in ("/deals/", "/deals/export.csv", "/deals/export.xlsx"):
+    response = client.get("/deals/")  # an enterprise's deals are its own page
+    assert response.status_code == 302 and response.headers["Location"].endswith("/deals/ours")
+    for url in ("/deals/export.csv", "/deals/export.xlsx"):
         assert client.get(url).status_code in (403, 404), url
 
 

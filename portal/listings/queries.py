@@ -145,7 +145,15 @@ def published_listings(f: ListingFilters, sort: str = "newest"):
 
     The expiry is not a column (it depends on the patent's kind and term): ``paginate_listings``
     orders by it."""
-    query = with_details(apply_filters(select(Listing).where(Listing.status == "published"), f))
+    return _ordered(with_details(apply_filters(select(Listing).where(Listing.status == "published"), f)), sort)
+
+
+def published_ids(f: ListingFilters, sort: str = "newest"):
+    """``published_listings`` as ids only, for pages that show cards (``portal.listings.cards``)."""
+    return _ordered(apply_filters(select(Listing.id).where(Listing.status == "published"), f), sort)
+
+
+def _ordered(query, sort: str):
     newest = (Listing.published_at.desc(), Listing.id.desc())
     if sort == "price_low":
         return query.order_by(nulls_last(Listing.price_yuan.asc()), *newest)
@@ -184,19 +192,28 @@ def expiry_order(f: ListingFilters) -> list[int]:
 class _IdPagination(Pagination):
     """A page of listings given all their ids in order (``ids``)."""
 
-    def _query_items(self) -> list[Listing]:
-        ids = self._query_args["ids"][self._query_offset:self._query_offset + self.per_page]
-        rows = {row.id: row for row in db.session.scalars(with_details(select(Listing).where(Listing.id.in_(ids))))}
-        return [rows[i] for i in ids if i in rows]
+    def _query_items(self) -> list:
+        from portal.listings.cards import cards_in_order
+
+        return cards_in_order(self._query_args["ids"][self._query_offset:self._query_offset + self.per_page])
 
     def _query_count(self) -> int:
         return len(self._query_args["ids"])
 
 
 def paginate_listings(f: ListingFilters, sort: str = "newest") -> Pagination:
-    """The page ``f`` asks for of the published listings matching it, in the order ``sort`` names."""
+    """The page ``f`` asks for of the published listings matching it, in the order ``sort`` names, as
+    result cards (``portal.listings.cards``: what a list shows, in one query)."""
+    from portal.listings.cards import cards_in_order
+
     if sort == "expiry":
         return _IdPagination(page=f.page, per_page=f.per_page, max_per_page=MAX_PER_PAGE, error_out=False,
                              ids=expiry_order(f))
-    return db.paginate(published_listings(f, sort), page=f.page, per_page=f.per_page, max_per_page=MAX_PER_PAGE,
-                       error_out=False)
+    from portal.listings.counts import published_count
+
+    query = published_ids(f, sort)
+    page = db.paginate(query, page=f.page, per_page=f.per_page, max_per_page=MAX_PER_PAGE, error_out=False,
+                       count=False)
+    page.total = published_count(tuple(sorted(f.as_args().items())), query)
+    page.items = cards_in_order(page.items)
+    return page

@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import Blueprint, render_template, request
+from flask_babel import get_locale
 from markupsafe import Markup
 
-from portal.extensions import db
 from portal.indexing import get_index, published_by_ids
+from portal.listings import cards
+from portal.listings.facet_links import facet_label, facet_sections
 from portal.listings.queries import ListingFilters
-from portal.models import Listing, Organisation
+from portal.models import Listing
 from search import SearchQuery
 
 bp = Blueprint("search", __name__)
@@ -31,7 +33,8 @@ class Hits:
     highlights: dict[int, Markup]
     suggestion: str | None
     corrected: str | None = None  # the spelling whose results these are, when the typed one had none
-    listings: list[Listing] = field(default_factory=list)  # the published ones, by rank (run_search)
+    # the published ones, by rank: listings (run_search) or result cards (the search page)
+    listings: list[Listing] | list[cards.Card] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -78,12 +81,16 @@ def search_page():
     sort = sort if sort in SORTS else "relevance"
     filters = ListingFilters.from_args(request.args)
     typed = as_typed(request.args)
-    hits = run_search(q, filters, sort, correct=not typed)
+    hits = search_index(q, filters, sort, correct=not typed)
+    hits.listings = cards.cards_in_order(hits.ids)  # what a result card shows, in one query
     forward = None
     if not hits.total and q.strip():
         from portal.listings.nothing_found import ways_forward
 
         forward = ways_forward(get_index(), q, search_filters(filters))
-    centres = {o.code: o for o in db.session.scalars(db.select(Organisation).where(Organisation.kind == "centre"))}
+    typed_arg = "1" if typed else None
+    centres = cards.centres_by_code()
     return render_template("listings/search.html", q=q, sort=sort, filters=filters, hits=hits, centres=centres,
-                           typed="1" if typed else None, forward=forward)
+                           typed=typed_arg, forward=forward,
+                           facet_sections=facet_sections(hits.facets, q, sort, typed_arg, filters, centres),
+                           facet_label=lambda name, value: facet_label(name, value, centres, str(get_locale())))

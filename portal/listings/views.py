@@ -8,13 +8,13 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from portal.extensions import db
+from portal.listings import cards
 from portal.listings.access import can_manage_listing
 from portal.listings.queries import (
     LISTING_SORTS,
     ListingFilters,
     listing_sort,
     paginate_listings,
-    published_listings,
     with_details,
 )
 from portal.listings.views_counter import count_view
@@ -33,8 +33,7 @@ def index():
     filters = ListingFilters.from_args(request.args)
     sort = listing_sort(request.args, filters.errors)
     page = paginate_listings(filters, sort)
-    centres = db.session.scalars(db.select(Organisation).where(Organisation.kind == "centre")
-                                 .order_by(Organisation.name_zh)).all()
+    centres = list(cards.centres().values())  # in name order
     return render_template("listings/index.html", page=page, filters=filters, centres=centres, sort=sort,
                            sorts=LISTING_SORTS)
 
@@ -63,15 +62,14 @@ def similar_listings(listing: Listing, limit: int = 5) -> list[Listing]:
     the page does not depend on it)."""
     if listing.status != "published":
         return []
-    from portal.indexing import get_index, published_by_ids
+    from portal.indexing import get_index
 
     try:
         ids = [int(i) for i in get_index().similar(str(listing.id), limit)]
     except Exception:  # the index is a convenience here, never a reason for the page to fail
         log.exception("similar listings for %s", listing.id)
         return []
-    found = published_by_ids(ids)
-    return [found[i] for i in ids if i in found]
+    return cards.cards_in_order(ids)
 
 
 @bp.get("/centres/<code>")
@@ -83,6 +81,5 @@ def centre(code: str):
         abort(404)
     filters = ListingFilters.from_args(request.args)
     filters.centre = org.code
-    page = db.paginate(published_listings(filters), page=filters.page, per_page=filters.per_page,
-                       error_out=False)
+    page = paginate_listings(filters)
     return render_template("listings/centre.html", centre=org, page=page, filters=filters)

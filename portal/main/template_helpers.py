@@ -7,6 +7,8 @@ from flask_babel import get_locale
 
 from portal import labels
 from portal.forms import EmptyForm
+from portal.listings import cards
+from portal.main import jinja_i18n
 from portal.permissions import can
 from portal.timefmt import local_time, plain_number
 
@@ -38,6 +40,7 @@ def localised(obj: object, name: str, locale: str | None = None) -> str:
 
 
 def register(app: Flask) -> None:
+    jinja_i18n.install(app)
     app.jinja_env.globals.update(
         can=can,
         labels=labels,
@@ -46,6 +49,8 @@ def register(app: Flask) -> None:
         unread_notifications=unread_notifications,
         render_notification=_render_notification,
         languages=(("zh_CN", "中文"), ("en", "English")),
+        listing_url=cards.listing_url,
+        centre_url=cards.centre_url,
     )
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["industry"] = labels.industry_label

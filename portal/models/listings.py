@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Numeric, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Numeric, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -33,6 +33,9 @@ class Listing(db.Model):
         CheckConstraint(f"status IN {LISTING_STATUSES!r}", name="status"),
         CheckConstraint(f"field IN {FIELDS!r}", name="field"),
         CheckConstraint(f"maturity IS NULL OR maturity IN {MATURITIES!r}", name="maturity"),
+        # The newest published listings (home page, list, feeds) read in index order, without
+        # sorting every published listing: 30 ms at 100,000 listings without it.
+        Index("ix_listings_status_published_at", "status", "published_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
