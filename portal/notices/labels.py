@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
+from portal.labels import LEGAL_STATUS_LABELS as PATENT_STATUS_LABELS
+
 PRICING_LABELS = {
     "agreement": _l("By agreement: public notice required"),
     "exchange": _l("On an exchange"),
@@ -31,8 +33,8 @@ ROYALTY_STATE_LABELS = {
     "paid": lazy_pgettext("royalty period", "Paid"),
 }
 LEGAL_STATUS_LABELS = {
-    "valid": _l("Valid"),
-    "pending": _l("Pending"),
+    "valid": PATENT_STATUS_LABELS["valid"],  # one msgid, one meaning (tests/test_recordal_status.py)
+    "pending": PATENT_STATUS_LABELS["pending"],
     "fee_overdue": _l("Annual fee overdue, in the grace period"),
     "lapsed": _l("Lapsed for unpaid annual fees"),
     "expired": _l("Expired"),

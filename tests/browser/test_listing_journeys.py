@@ -144,7 +144,7 @@ def listings(app, make, centre):
     return {"ordinary": ordinary.id, "open": open_listing.id}
 
 
-def test_request_to_agreed_and_taking_an_open_licence(page, listings, centre_staff, sme_user, artifacts):
+def test_request_to_agreed_and_taking_an_open_licence(page, app, listings, centre_staff, sme_user, artifacts):
     nav = page.get_by_role("navigation")
     questions = []  # agreeing is final: it asks first (issue 16)
     page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
@@ -156,9 +156,9 @@ def test_request_to_agreed_and_taking_an_open_licence(page, listings, centre_sta
     search.press("Enter")
     expect(page).to_have_url(re.compile(r"/search\?q="))
     page.locator(".listing-card").get_by_role("link", name=ORDINARY_TITLE).click()
-    expect(page).to_have_url(re.compile(rf"/listings/{listings['ordinary']}$"))
+    expect(page).to_have_url(re.compile(rf"/listings/{listings['ordinary']}\?via=search$"))  # the channel goes on
     page.locator("#request-actions").get_by_role("link", name="申请许可").click()
-    expect(page).to_have_url(re.compile(rf"/listings/{listings['ordinary']}/request$"))
+    expect(page).to_have_url(re.compile(rf"/listings/{listings['ordinary']}/request\?via=search$"))
     page.locator("#mode").select_option("ordinary")
     page.locator("#intended_use").fill("用于本公司心血管介入产品线的研发与生产。")
     page.locator("#products").fill("可降解冠脉支架")
@@ -169,6 +169,11 @@ def test_request_to_agreed_and_taking_an_open_licence(page, listings, centre_sta
     page.locator("main").get_by_role("button", name="提交申请").click()
     expect(page).to_have_url(re.compile(r"/requests/\d+$"))
     request_url = page.url
+    with app.app_context():  # found through the search: the request says so (issue 17, channels)
+        from portal.extensions import db
+        from portal.models import LicenceRequest
+
+        assert db.session.get(LicenceRequest, int(request_url.rsplit("/", 1)[1])).channel == "search"
     expect(page.locator("#request-status")).to_have_text("已提交")
     expect(page.get_by_role("alert")).to_contain_text("您的申请已发送给运营中心")
     log_out(page)
@@ -204,11 +209,11 @@ def test_request_to_agreed_and_taking_an_open_licence(page, listings, centre_sta
     # It takes the open licence on the other listing: no negotiation, a written notice.
     nav.get_by_role("link", name="许可信息").click()
     page.locator(".listing-card").get_by_role("link", name=OPEN_TITLE).click()
-    expect(page).to_have_url(re.compile(rf"/listings/{listings['open']}$"))
+    expect(page).to_have_url(re.compile(rf"/listings/{listings['open']}(\?via=\w+)?$"))
     actions = page.locator("#request-actions")
     expect(actions.get_by_role("link", name="申请许可")).to_have_count(0)  # the open listing offers no other mode
     actions.get_by_role("link", name=re.compile(r"^获得 ZL\S+ 的开放许可$")).click()
-    expect(page).to_have_url(re.compile(r"/take-open-licence$"))
+    expect(page).to_have_url(re.compile(r"/take-open-licence(\?via=\w+)?$"))
     expect(page.locator("#published-terms")).to_contain_text("50,000.00 元")
     expect(page.locator("#name")).not_to_have_value("")  # the company's name, filled in
     page.locator("#address").fill("上海市浦东新区张江路 1 号")
