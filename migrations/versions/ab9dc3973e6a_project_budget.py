@@ -168,10 +168,14 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_disclosures_received_on'), ['received_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_disclosures_reviewed_on'), ['reviewed_on'], unique=False)
 
-    # 可投入运营: a flag the centre sets per patent (none is set until it does).
+    # 可投入运营: a flag the centre sets per patent. A patent the centre already offers on a published
+    # listing was designated available by that act (DOMAIN.md §7), so it starts flagged: the eligibility
+    # figure carries on from what it counted before instead of dropping to nothing on upgrade.
     with op.batch_alter_table('patents', schema=None) as batch_op:
         batch_op.add_column(sa.Column('operable', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.create_index(batch_op.f('ix_patents_operable'), ['operable'], unique=False)
+    op.execute("UPDATE patents SET operable = TRUE WHERE id IN (SELECT lp.patent_id FROM listing_patents lp "
+               "JOIN listings l ON l.id = lp.listing_id WHERE l.status = 'published')")
     with op.batch_alter_table('patents', schema=None) as batch_op:
         batch_op.alter_column('operable', existing_type=sa.Boolean(), server_default=None)
 
