@@ -1,8 +1,10 @@
 # Two-command quick start: `make run` serves the portal, `make test` runs every check.
 PYTHON ?= python3
 PORT ?= 5000
-# pytest-xdist workers for `make test`: one per core (`make test TEST_WORKERS=0` runs in one process).
-TEST_WORKERS ?= auto
+# pytest-xdist workers for `make test`: one per core on SQLite (`make test TEST_WORKERS=0` runs in one
+# process). On PostgreSQL one process: transaction horizons are cluster-wide, so one worker's open
+# transaction would hold back the change-log marks another worker's tests wait for.
+TEST_WORKERS ?= $(if $(PORTAL_TEST_DATABASE_URL),0,auto)
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app portal

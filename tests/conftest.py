@@ -101,6 +101,23 @@ def reset_schema_flag() -> None:
     _SCHEMA.ready = False
 
 
+def _empty_tables() -> None:
+    """Empty every table and restart every sequence. DELETE with the foreign-key triggers off costs
+    about 2 ms on tables a test left small; TRUNCATE of ~70 tables costs about 500 ms, which was most
+    of a PostgreSQL run. Without the privilege to switch the triggers off, TRUNCATE it is."""
+    tables = db.metadata.sorted_tables
+    deletes = "\n".join(f'DELETE FROM "{t.name}";' for t in reversed(tables))  # noqa: S608 - our own tables
+    script = ("SET LOCAL session_replication_role = replica;\n" + deletes
+              + "\nSELECT setval(c.oid::regclass, 1, false) FROM pg_class c WHERE c.relkind = 'S';")
+    try:
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(script)
+    except Exception:  # noqa: BLE001 - not a superuser: the slow, always-allowed way
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        with db.engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
 def _prepare_database() -> None:
     if PG_URL:
         if not _SCHEMA.ready:
@@ -110,9 +127,7 @@ def _prepare_database() -> None:
             db.create_all()
             _SCHEMA.ready = True
         else:
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            _empty_tables()
     else:
         db.create_all()
 
