@@ -23,7 +23,7 @@ META_ID = "__meta__"  # the one document that carries index metadata (last appli
 NO_EXPIRY = datetime(9999, 12, 31)
 
 # Facets the app may filter on and count. Multi-valued ones are comma-separated keywords.
-SINGLE_FACETS = ("centre", "open_licence", "field")
+SINGLE_FACETS = ("centre", "open_licence", "field", "value")
 MULTI_FACETS = ("kind", "mode", "ipc_subclass")
 FACETS = SINGLE_FACETS + MULTI_FACETS
 
@@ -84,6 +84,8 @@ def make_schema() -> Schema:
         centre=ID(stored=True, sortable=True),
         open_licence=ID(stored=True, sortable=True),
         field=ID(stored=True, sortable=True),
+        # "high" when the listing offers a high-value patent (the programme's 高价值专利); absent otherwise
+        value=ID(stored=True, sortable=True),
         kind=FacetKeywords(),
         mode=FacetKeywords(),
         ipc_subclass=FacetKeywords(),
@@ -101,7 +103,8 @@ class Document:
     :meth:`SearchIndex.verify`. ``app_numbers`` are canonical application numbers
     (``201811564288.X``); ``ipc`` are normalised IPC symbols (``A61B 17/00``). ``labels`` say
     what the listing is (field, IPC titles, centre, maturity; any language); ``title_en`` and
-    ``body_en`` are its optional English text.
+    ``body_en`` are its optional English text. ``value`` is a single facet keyword (the portal
+    writes ``high`` for a listing offering a high-value patent, and nothing otherwise).
     """
 
     doc_id: str
@@ -115,6 +118,7 @@ class Document:
     mode: list[str] = dc_field(default_factory=list)
     open_licence: bool = False
     field: str = ""
+    value: str = ""
     labels: list[str] = dc_field(default_factory=list)
     title_en: str = ""
     body_en: str = ""
@@ -177,6 +181,7 @@ def document_fields(doc: Document) -> dict[str, object]:
         "centre": doc.centre or "",
         "open_licence": "yes" if doc.open_licence else "no",
         "field": doc.field or "",
+        "value": doc.value or "",
         "kind": _keywords("kind", doc.kind),
         "mode": _keywords("mode", doc.mode),
         "ipc_subclass": ",".join(subclasses),

@@ -27,7 +27,7 @@ class SearchQuery:
     """What the app asks for.
 
     ``text`` is whatever the user typed (may be empty: list everything). ``filters`` maps a
-    facet name (``centre``, ``kind``, ``mode``, ``open_licence``, ``field``, ``ipc_subclass``)
+    facet name (``centre``, ``kind``, ``mode``, ``open_licence``, ``field``, ``value``, ``ipc_subclass``)
     or ``ipc`` to a value or a list of values (OR within a facet, AND across facets).
     ``sort`` is ``relevance``, ``newest`` (published, latest first) or ``expiry`` (soonest
     expiry first; listings without one last). ``page`` is 1-based. With ``correct``, a query

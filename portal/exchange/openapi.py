@@ -36,6 +36,8 @@ _LISTING_PARAMETERS = [
     _query("open", "1, true or yes: only listings with an open licence in force.",
            {"type": "string", "enum": ["1", "true", "yes", "0", ""]}),
     _query("ipc", "IPC subclass, such as A61B.", {"type": "string", "pattern": "^[A-Ha-h][0-9]{2}[A-Za-z]$"}),
+    _query("value", "high: only listings offering a high-value patent (all five value scores given, their mean "
+           "at least the programme's threshold).", {"type": "string", "enum": ["high", ""]}),
     _query("q", "Full-text query (Chinese-aware). With q the answer is ranked and adds facets and a suggestion.",
            {"type": "string", "maxLength": 500}),
     _query("as_typed", "1: answer q as typed, never for its corrected spelling.",

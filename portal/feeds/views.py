@@ -169,6 +169,8 @@ def _feed_info(kind: str, fmt: str, filters: ListingFilters, q: str | None,
         parts.append(_("Open licence"))
     if filters.ipc:
         parts.append(f"IPC {filters.ipc}")
+    if filters.value == "high":
+        parts.append(_("High-value patents"))
     if q:
         parts.append(_("Search: %(q)s", q=q))
     subtitle = (_("The %(num)d newest published listings matching the search “%(q)s”, newest first.",

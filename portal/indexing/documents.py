@@ -27,13 +27,23 @@ from flask_babel import force_locale
 
 from portal.extensions import db
 from portal.listings.queries import with_details
-from portal.models import Listing, OpenLicenceDeclaration, Organisation, Patent, PatentIPC, listing_patents
+from portal.metrics.patent_counts import high_value_threshold, is_high_value
+from portal.models import (
+    VALUE_DIMENSIONS,
+    Listing,
+    OpenLicenceDeclaration,
+    Organisation,
+    Patent,
+    PatentIPC,
+    listing_patents,
+)
 from portal.models.listings import MODES
 from portal.rules import patent_expiry
 from search import Document
 from search.identifiers import ipc_subclass
 
 BATCH = 1000
+HIGH_VALUE = "high"  # the ``value`` facet's one value: the listing offers a high-value patent
 
 
 def listing_document(listing: Listing | SimpleNamespace) -> Document:
@@ -58,12 +68,25 @@ def listing_document(listing: Listing | SimpleNamespace) -> Document:
         "published": listing.published_at.isoformat() if listing.published_at else None,
         "expiry": min(expiries).isoformat() if expiries else None,
     }
+    if _offers_high_value(listing):
+        # Only when true, so a listing without one keeps the version (and document) it had before.
+        fields["value"] = HIGH_VALUE
     fields["labels"] = listing_labels(listing.field, getattr(listing, "maturity", None), listing.centre,
                                       fields["ipc"])
     fields.update(english_text(listing))
     version = hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
     fields.update(published=listing.published_at, expiry=min(expiries) if expiries else None)
     return Document(doc_id=str(listing.id), version=version, **fields)
+
+
+def _offers_high_value(listing: Listing | SimpleNamespace) -> bool:
+    """Whether any of the listing's patents is high-value under the programme's threshold
+    (the rebuild's rows carry the answer; an ORM listing is asked here)."""
+    known = getattr(listing, "high_value", None)
+    if known is not None:
+        return known
+    threshold = high_value_threshold()
+    return any(is_high_value({d: getattr(p, d) for d in VALUE_DIMENSIONS}, threshold) for p in listing.patents)
 
 
 def english_text(listing: Listing | SimpleNamespace) -> dict[str, str]:
@@ -119,7 +142,8 @@ def published_by_ids(ids: Iterable[int]) -> dict[int, Listing]:
 
 def published_listings() -> Iterator[SimpleNamespace]:
     """Published listings in id order, each with ``patents`` (id order), ``centre.code``,
-    ``modes`` and ``is_open_licence`` as the model gives them."""
+    ``modes`` and ``is_open_licence`` as the model gives them, and ``high_value`` (whether it
+    offers a high-value patent)."""
     last = 0
     while True:
         rows = db.session.execute(
@@ -142,7 +166,7 @@ def _shape(rows) -> list[SimpleNamespace]:
     links = db.session.execute(
         db.select(listing_patents.c.listing_id, Patent.id, Patent.application_number, Patent.kind, Patent.title,
                   Patent.abstract, Patent.title_en, Patent.abstract_en, Patent.inventors, Patent.patentee,
-                  Patent.filing_date, Patent.extension_days)
+                  Patent.filing_date, Patent.extension_days, *(getattr(Patent, d) for d in VALUE_DIMENSIONS))
         .join(Patent, Patent.id == listing_patents.c.patent_id)
         .where(listing_patents.c.listing_id.in_(ids))
         .order_by(listing_patents.c.listing_id, Patent.id)).all()
@@ -158,6 +182,9 @@ def _shape(rows) -> list[SimpleNamespace]:
         open_patents.update(db.session.scalars(
             db.select(OpenLicenceDeclaration.patent_id).where(OpenLicenceDeclaration.patent_id.in_(chunk),
                                                               OpenLicenceDeclaration.withdrawn_on.is_(None))))
+    threshold = high_value_threshold()
+    high_value = {link.listing_id for link in links
+                  if is_high_value({d: getattr(link, d) for d in VALUE_DIMENSIONS}, threshold)}
     patents: dict[int, list[SimpleNamespace]] = defaultdict(list)
     for link in links:
         patents[link.listing_id].append(SimpleNamespace(
@@ -174,5 +201,6 @@ def _shape(rows) -> list[SimpleNamespace]:
             advantages=row.advantages, field=row.field,
             maturity=row.maturity, published_at=row.published_at, patents=mine,
             centre=SimpleNamespace(code=row.code, name_zh=row.name_zh, name_en=row.name_en),
-            modes=[m for m in MODES if getattr(row, f"offers_{m}")], is_open_licence=any(p.open for p in mine)))
+            modes=[m for m in MODES if getattr(row, f"offers_{m}")], is_open_licence=any(p.open for p in mine),
+            high_value=row.id in high_value))
     return shaped

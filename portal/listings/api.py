@@ -22,7 +22,7 @@ def configure(state) -> None:
 
 @bp.get("/listings")
 def listings():
-    """Published listings, newest first: ?centre=&field=&kind=&mode=&open=1&ipc=&page=&per_page=
+    """Published listings, newest first: ?centre=&field=&kind=&mode=&open=1&ipc=&value=high&page=&per_page=
 
     With ``q`` the full-text index ranks them (``sort`` = relevance, newest or expiry) and the
     answer adds facet counts and the "did you mean" suggestion; ``corrected`` names the spelling

@@ -23,7 +23,7 @@ from portal.listings.queries import ListingFilters
 
 # facet name → the query argument that filters by it
 PARAMS = {"centre": "centre", "kind": "kind", "mode": "mode", "field": "field", "ipc_subclass": "ipc",
-          "open_licence": "open"}
+          "open_licence": "open", "value": "value"}
 SHOWN = 12  # values per facet
 _TABLES = {"kind": labels.PATENT_KIND_LABELS, "mode": labels.MODE_LABELS, "field": labels.FIELD_LABELS}
 
@@ -64,6 +64,8 @@ def facet_label(name: str, value: str, centres: dict[str, Centre], locale: str) 
         return _label_table(locale, name).get(value, value)
     if name == "open_licence":
         return gettext("Open licence") if value in ("yes", "true", "1", True) else gettext("No open licence")
+    if name == "value":
+        return gettext("High-value patents") if value == "high" else value
     title = _ipc_title(locale, value)
     return f"{value} {title}" if title else f"{value} "
 

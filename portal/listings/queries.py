@@ -1,6 +1,8 @@
 """Listing filters, shared by the HTML list, the API, the search page and the feeds.
 
-Query parameters mean the same everywhere: centre, field, kind, mode, open, ipc, page, per_page.
+Query parameters mean the same everywhere: centre, field, kind, mode, open, ipc, value, page,
+per_page. ``value=high``: listings offering a high-value patent (高价值专利: all five value scores
+given, their mean at least the programme's threshold; ``portal.metrics.patent_counts``).
 The list of listings also takes ``sort`` (``LISTING_SORTS``; the search page has its own sorts).
 """
 
@@ -17,6 +19,7 @@ from sqlalchemy import exists, nulls_last, select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
+from portal.metrics.patent_counts import high_value_threshold, listing_high_value_clause
 from portal.models import (
     FIELDS,
     MODES,
@@ -33,6 +36,7 @@ MAX_PER_PAGE = 100
 # newest published first; the earliest patent expiry first; the indicative price, low or high first
 # (a negotiable price, which has no amount, last either way)
 LISTING_SORTS = ("newest", "expiry", "price_low", "price_high")
+VALUE_FILTERS = ("high",)  # value=high: listings offering a high-value patent
 
 
 @dataclass
@@ -43,6 +47,7 @@ class ListingFilters:
     mode: str | None = None
     open: bool = False
     ipc: str | None = None
+    value: str | None = None
     page: int = 1
     per_page: int = 20
     errors: list[str] = dataclasses.field(default_factory=list)
@@ -52,7 +57,8 @@ class ListingFilters:
         """Parse request arguments; an invalid value is reported in ``errors`` and ignored."""
         f = cls()
         f.centre = (args.get("centre") or "").strip().lower() or None
-        for name, allowed in (("field", FIELDS), ("kind", PATENT_KINDS), ("mode", (*MODES, "open"))):
+        for name, allowed in (("field", FIELDS), ("kind", PATENT_KINDS), ("mode", (*MODES, "open")),
+                              ("value", VALUE_FILTERS)):
             value = (args.get(name) or "").strip() or None
             if value is not None and value not in allowed:
                 f.errors.append(_("Unknown value for %(name)s: %(value)s.", name=name, value=value[:40]))
@@ -74,7 +80,7 @@ class ListingFilters:
     def as_args(self, **changes: Any) -> dict[str, Any]:
         """The filters as query arguments (for links), with ``changes`` applied."""
         values = {"centre": self.centre, "field": self.field, "kind": self.kind, "mode": self.mode,
-                  "open": "1" if self.open else None, "ipc": self.ipc}
+                  "open": "1" if self.open else None, "ipc": self.ipc, "value": self.value}
         values.update(changes)
         return {k: v for k, v in values.items() if v not in (None, "", False)}
 
@@ -120,6 +126,8 @@ def apply_filters(query, f: ListingFilters):
             .where(listing_patents.c.listing_id == Listing.id, PatentIPC.subclass == f.ipc)))
     if f.open:
         query = query.where(open_licence_clause())
+    if f.value == "high":
+        query = query.where(listing_high_value_clause(high_value_threshold()))
     return query
 
 

@@ -43,7 +43,7 @@ class Hits:
 
 def search_filters(f: ListingFilters) -> dict[str, object]:
     values = {"centre": f.centre, "field": f.field, "kind": f.kind, "mode": f.mode,
-              "ipc_subclass": f.ipc, "open_licence": True if f.open else None}
+              "ipc_subclass": f.ipc, "open_licence": True if f.open else None, "value": f.value}
     return {k: v for k, v in values.items() if v is not None}
 
 

@@ -11,6 +11,8 @@ from flask_babel import gettext as _
 from portal import audit
 from portal.errors import OperationError, rule_message
 from portal.extensions import db
+from portal.indexing.changes import note_search_change
+from portal.metrics.patent_counts import listings_crossing
 from portal.models import (
     AWARD_KINDS,
     CentreAward,
@@ -46,6 +48,7 @@ def update_parameters(values: dict, actor: User | None) -> ProgrammeParameters:
         raise OperationError(_("The certified staff required cannot exceed the staff required."),
                              field="certified_staff_required")
     params = current_parameters()
+    old_threshold = params.high_value_min_average
     changed = {}
     for name in PARAMETER_FIELDS:
         old, new = getattr(params, name), values[name]
@@ -56,6 +59,9 @@ def update_parameters(values: dict, actor: User | None) -> ProgrammeParameters:
     db.session.flush()
     audit.record("metrics.parameters", f"programme parameters: {', '.join(changed) or 'unchanged'}",
                  target=params, actor=actor, data=changed)
+    if "high_value_min_average" in changed:
+        # The search's "high-value" facet follows the threshold: re-index the listings it moves.
+        note_search_change(listings_crossing(old_threshold, params.high_value_min_average))
     return params
 
 

@@ -36,7 +36,8 @@ def update_assessment(patent: Patent, *, operable: bool, values: dict[str, int |
     db.session.flush()
     audit.record("patent.assessment", f"{patent.application_number} {patent.title[:80]}", target=patent,
                  actor=actor, data={"changes": changes})
-    note_search_change(listing_ids_of(patent))  # the listings' documents carry the scores
+    if any(d in changes for d in VALUE_DIMENSIONS):  # the listings' documents say whether it is high-value
+        note_search_change(listing_ids_of(patent))
     return changes
 
 

@@ -54,6 +54,8 @@ def describe(query: str, filters: dict) -> str:
         parts.append(_("Open licence"))
     if f.ipc:
         parts.append(f"IPC {f.ipc}")
+    if f.value == "high":
+        parts.append(_("High-value patents"))
     return " · ".join(parts)
 
 

@@ -34,6 +34,7 @@ class SaveSearchForm(FlaskForm):
     mode = HiddenField(validators=[Optional(), Length(max=40)])
     open = HiddenField(validators=[Optional(), Length(max=10)])
     ipc = HiddenField(validators=[Optional(), Length(max=20)])
+    value = HiddenField(validators=[Optional(), Length(max=10)])
 
     def search_args(self) -> dict[str, str]:
         return {name: getattr(self, name).data or "" for name in ("q", *FILTER_NAMES)}

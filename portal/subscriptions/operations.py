@@ -21,7 +21,7 @@ from portal.models import DELIVERIES, SavedSearch, User
 MAX_PER_USER = 50
 NAME_MAX = 100
 QUERY_MAX = 500
-FILTER_NAMES = ("centre", "field", "kind", "mode", "open", "ipc")
+FILTER_NAMES = ("centre", "field", "kind", "mode", "open", "ipc", "value")
 
 
 @dataclass
