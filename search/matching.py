@@ -10,10 +10,14 @@ A need is longer than a search and phrased loosely, so it is matched the way "mo
   the index, are looked for in every listing's title, body and labels (and the English text);
 * the listing's technical field and IPC subclass agreeing with the need's add a fixed boost.
 
-Listings are ranked by the BM25F score of that query. Each match also carries a **relevance** in
-[0, 1] — the share of the need's distinctive words (weighted by Bo1) that the listing contains,
-with field and IPC agreement — which is what a notification threshold is set on, because BM25
-scores are not comparable between needs. The matched words, field and IPC are returned so that
+Each match carries a **relevance** in [0, 1] — the share of the need's typed concepts (weighted by
+rarity) and distinctive words (weighted by Bo1) that the listing contains, with field and IPC
+agreement — which is what a notification threshold is set on, because BM25 scores are not
+comparable between needs. Listings are ranked mostly by that relevance, a little by the BM25F score
+of the query, plus the share of the *title's* concepts they cover: the one line an SME types says
+what it needs. Concepts of one character (想, 用) and one-character stand-ins (焊 for 焊接) are left
+out of the coverage. The constants were chosen on the even-numbered needs of bench/match_eval.py;
+the odd-numbered ones are held out (docs/needs.md). The matched words, field and IPC are returned so that
 every proposal can say why it was made.
 """
 
@@ -35,7 +39,7 @@ KEY_TERMS = 16
 BOOST_KEY_TERMS = 1.0
 BOOST_DESCRIPTION_QUERY = 0.3
 KEY_SHARE = 0.5  # of the words' part of the relevance: distinctive words vs. typed concepts
-RANK_BY_RELEVANCE = 0.5  # 0: rank by BM25F alone; 1: by relevance alone (chosen on bench/match_eval.py)
+RANK_BY_RELEVANCE = 0.9  # 0: rank by BM25F alone; 1: by relevance alone (chosen on bench/match_eval.py's tuning half)
 # Where a need's words are looked for, and how much each place counts.
 WORD_FIELDS = (("title", 2.0), ("body", 1.0), ("labels", 0.5))
 BOOST_TITLE_QUERY = 1.0  # the title parsed as a search
@@ -46,6 +50,9 @@ BOOST_SUBCLASS = 2.0
 SHARE_FIELD = 0.15
 SHARE_IPC = 0.15
 MAX_TEXT = 4000
+# The share of the title's concepts a listing covers is added to the ranking: what the one line of
+# the need asks for comes first (chosen on bench/match_eval.py's tuning half, the even-numbered needs).
+RANK_BY_TITLE = 1.0
 
 
 @dataclass
@@ -88,12 +95,30 @@ def _key_terms(searcher: Searcher, text: str) -> list[tuple[str, float]]:
     return [(t, w / total) for t, w in terms]
 
 
+def _single_character(cover: wq.Query) -> bool:
+    """A concept that is one Chinese character (想, 用, 做 of a colloquial need): it says nothing, and
+    being rare in patent text it would weigh the most."""
+    texts = {text for _, text in cover.iter_all_terms()}
+    return bool(texts) and all(len(t) == 1 and CJK_RUN.match(t) for t in texts)
+
+
+def _without_single_characters(cover: wq.Query) -> wq.Query:
+    """``cover`` without its one-character alternatives: the search lets 焊 stand for 焊接, which finds
+    more for a short query, but for a need any record with 焊丝 would then cover "焊接"."""
+    if isinstance(cover, (wq.Or, wq.And)):
+        parts = [_without_single_characters(q) for q in cover.subqueries
+                 if not (isinstance(cover, wq.Or) and _single_character(q))]
+        return type(cover)(parts, boost=cover.boost) if parts else cover
+    return cover
+
+
 @dataclass
 class _Built:
     words: wq.Query  # which listings are candidates: a field or IPC alone is no match
     scoring: wq.Query
     keys: list[tuple[str, float]]
     concepts: list[tuple[wq.Query, float]]  # each typed concept of the title and description, and its weight
+    title_concepts: int = 0  # the first ones of ``concepts`` are the title's
 
 
 def _build(searcher: Searcher, need: NeedText) -> _Built | None:
@@ -101,11 +126,16 @@ def _build(searcher: Searcher, need: NeedText) -> _Built | None:
     keys = _key_terms(searcher, f"{title}\n{title}\n{description}")
     parts: list[wq.Query] = []
     concepts: list[tuple[wq.Query, float]] = []
-    for text, boost, weight in ((title, BOOST_TITLE_QUERY, 2.0), (description, BOOST_DESCRIPTION_QUERY, 1.0)):
+    title_concepts = 0
+    for n, (text, boost, weight) in enumerate(((title, BOOST_TITLE_QUERY, 2.0),
+                                               (description, BOOST_DESCRIPTION_QUERY, 1.0))):
         parsed = parse(_PHRASING_RE.sub(" ", text))
         if parsed.match is not None:
             parts.append(wq.Or([parsed.match], boost=boost))
-            concepts.extend((cover, weight) for cover in parsed.covers)
+            concepts.extend((_without_single_characters(cover), weight) for cover in parsed.covers
+                            if not _single_character(cover))
+        if n == 0:
+            title_concepts = len(concepts)
     for term, weight in keys:
         for fieldname, boost in WORD_FIELDS:
             parts.append(wq.Term(fieldname, term, boost=boost * weight * BOOST_KEY_TERMS))
@@ -116,7 +146,7 @@ def _build(searcher: Searcher, need: NeedText) -> _Built | None:
         parts.append(wq.Term("field", need.field, boost=BOOST_FIELD))
     if need.ipc_subclass:
         parts.append(wq.Term("ipc_subclass", need.ipc_subclass, boost=BOOST_SUBCLASS))
-    return _Built(words, wq.Or(parts), keys, concepts)
+    return _Built(words, wq.Or(parts), keys, concepts, title_concepts)
 
 
 def match_need(searcher: Searcher, need: NeedText, limit: int = 5,
@@ -147,6 +177,8 @@ def match_need(searcher: Searcher, need: NeedText, limit: int = 5,
         docs = view.evaluate(cover) & live
         concept_sets.append((docs, weight * math.log(1 + total_docs / (1 + int(np.count_nonzero(docs))))))
     concept_total = sum(w for _, w in concept_sets) or 1.0
+    title_sets = concept_sets[:built.title_concepts]
+    title_total = sum(w for _, w in title_sets) or 1.0
     holders = {term: view.term("title", term) | view.term("body", term) | view.term("labels", term)
                for term, _ in built.keys}
     use_field = bool(need.field and need.field != "other")
@@ -159,9 +191,11 @@ def match_need(searcher: Searcher, need: NeedText, limit: int = 5,
 
     scores = view.score(built.scoring, candidates)[chosen]
     relevances = np.zeros(len(chosen))
+    title_covers = np.zeros(len(chosen))
     words_of: list[list[str]] = []
     for i, docnum in enumerate(chosen):
         concept_cover = sum(w for docs, w in concept_sets if docs[docnum]) / concept_total
+        title_covers[i] = sum(w for docs, w in title_sets if docs[docnum]) / title_total if title_sets else 0.0
         words = [term for term, _ in built.keys if holders[term][docnum]]
         key_cover = sum(w for term, w in built.keys if holders[term][docnum])
         cover = (1 - KEY_SHARE) * concept_cover + KEY_SHARE * key_cover if chinese else concept_cover
@@ -169,6 +203,7 @@ def match_need(searcher: Searcher, need: NeedText, limit: int = 5,
                             + (SHARE_IPC if ipc_docs[docnum] else 0.0))
         words_of.append(words)
     rank_by = scores / (scores.max() or 1.0) * (1 - RANK_BY_RELEVANCE) + relevances * RANK_BY_RELEVANCE
+    rank_by = rank_by + RANK_BY_TITLE * title_covers
     order = np.lexsort((view.tie_order()[chosen], -rank_by))[:limit]
     matches = [Match(searcher.stored_fields(int(chosen[i]))["doc_id"], float(scores[i]), round(float(relevances[i]), 4),
                      words_of[i][:8], bool(field_docs[chosen[i]]), bool(ipc_docs[chosen[i]])) for i in order]

@@ -27,7 +27,7 @@ from search import Match, NeedText
 log = logging.getLogger(__name__)
 
 # Relevance (0..1, see search.matching) at or above which a match is announced. Chosen on the judged
-# set (bench/match_eval.py): the best F1 of the thresholds tried (precision 0.45, recall 0.41); see
+# set (bench/match_eval.py): the best F1 of the thresholds tried (precision 0.44, recall 0.43); see
 # docs/needs.md.
 THRESHOLD = 0.40
 RECOMMENDED = 5

@@ -1,6 +1,7 @@
 """Issue 17: an SME posts a technology need through the form, sees the portal's recommendation with
 its reason, a centre proposes its listing, and the SME files a licence request from the proposal that
-remembers the need — in a real browser, at a desktop width and on a 390 px phone."""
+remembers the need and counts under the channel "need" on the centre's funnel page — in a real browser,
+at a desktop width and on a 390 px phone."""
 
 from __future__ import annotations
 
@@ -70,4 +71,15 @@ def test_need_to_proposal_to_request(app, page, stent, centre_staff, sme_user):
 
         request = db.session.scalars(db.select(LicenceRequest)).one()
         assert request.need_id == int(need_url.rsplit("/", 1)[1])
+        assert request.channel == "need"
+    page.set_viewport_size({"width": 1440, "height": 900})  # the signed-in navbar collapses on a phone
+    log_out(page)
+
+    log_in(page, centre_staff.email)
+    page.goto("/metrics/funnel")  # centre staff are taken to their own centre's funnel
+    expect(page).to_have_url(re.compile(r"/metrics/centres/[^/]+/funnel"))
+    need_row = page.locator("#channel-need")
+    expect(need_row.locator("th")).to_have_text("技术需求")
+    expect(need_row.locator("td").nth(1)).to_have_text("1")  # views, then requests
+    expect(page.locator("#channel-total td").nth(1)).to_have_text("1")
     assert page.problems == []
