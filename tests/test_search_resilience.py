@@ -210,8 +210,9 @@ def test_writer_killed_mid_backlog_resumes_and_verifies(app, make, centre):
                              title=f"超声导管{i}型").id for i in range(40)]
     rng = random.Random(4)
     with app.app_context():
-        # A backlog of 1,000 changes; a few listings end up withdrawn, so deletes are in it too.
-        db.session.add_all(SearchChange(listing_id=rng.choice(listings)) for _ in range(1000))
+        # A backlog of 6,000 changes (150 batches: on a loaded machine the test must see the first
+        # commit before the writer is through); a few listings end up withdrawn, so deletes are in it too.
+        db.session.execute(db.insert(SearchChange), [{"listing_id": rng.choice(listings)} for _ in range(6000)])
         for listing_id in listings[:5]:
             db.session.get(Listing, listing_id).status = "withdrawn"
             db.session.add(SearchChange(listing_id=listing_id))
