@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import mmap
 import threading
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable
 
@@ -71,6 +72,7 @@ class View:
             live[meta] = False
         live.flags.writeable = False
         self._live = live
+        self._offsets = [part.offset for part in self.parts]
         self._cache: OrderedDict[object, Docs] = OrderedDict()
         self._arrays: dict[object, np.ndarray] = {}
         self._lock = threading.Lock()
@@ -90,6 +92,12 @@ class View:
             if part.map is not None and not part.map.closed:
                 with contextlib.suppress(OSError, ValueError):  # closed meanwhile: nothing to drop
                     part.map.madvise(_DONTNEED)
+
+    def stored(self, docnum: int) -> dict:
+        """The stored fields of global document ``docnum`` (a fresh dict: the caller may keep it)."""
+        at = bisect_right(self._offsets, docnum) - 1
+        part = self.parts[at]
+        return whoosh_internals.stored_fields(part.reader, docnum - part.offset)
 
     # -- sets ----------------------------------------------------------------------------------
 

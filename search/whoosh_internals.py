@@ -76,6 +76,14 @@ def posting_blocks(reader: IndexReader, fieldname: str, tbytes: bytes) -> Iterat
         matcher._next_block()
 
 
+def stored_fields(reader: IndexReader, docnum: int) -> dict:
+    """A segment's stored fields of ``docnum`` as written, without Whoosh's per-call filter of
+    fields no longer in the schema (an index made by another schema is rebuilt before use)."""
+    if isinstance(reader, SegmentReader):
+        return reader._perdoc.stored_fields(docnum)
+    return reader.stored_fields(docnum)
+
+
 def has_length_column(reader: IndexReader) -> bool:
     """True if ``reader`` is a segment of the whoosh3 codec, whose lengths :func:`encoded_lengths`
     can read (otherwise only Whoosh's slow public ``doc_field_length`` can)."""

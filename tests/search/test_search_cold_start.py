@@ -184,3 +184,12 @@ def test_a_worker_sizes_its_postings_cache_from_the_setting(app):
         assert segments.postings_cache_stats()["budget_bytes"] == 3 * 2**20
     finally:
         segments.set_postings_cache_mb(segments.POSTINGS_CACHE_MB)
+
+
+def test_stored_fields_read_per_segment_are_whooshs(tmp_path):
+    for index in indexes(tmp_path).values():
+        with index._index().searcher() as searcher:
+            engine = view.View(searcher)
+            assert len(engine.parts) >= 1
+            for docnum in range(searcher.doc_count_all()):
+                assert engine.stored(docnum) == searcher.stored_fields(docnum)
