@@ -21,6 +21,16 @@ def _env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(f"PORTAL_{name}", default)
 
 
+def _positive_int(value: str | None, default: int) -> int:
+    """A whole number ≥ 1 from the environment; the default for anything else (a typo in a
+    setting must not stop the portal from starting)."""
+    try:
+        number = int((value or "").strip())
+    except ValueError:
+        return default
+    return number if 1 <= number <= 1_000_000 else default
+
+
 def _secret_key(instance: Path) -> str:
     """Read the key from the environment, or from a file generated once under instance/.
 
@@ -150,6 +160,8 @@ class Config:
         # A gunicorn worker searches this many of the index's most frequent title words once it has
         # started (gunicorn.conf.py), so that its first users do not pay for reading postings; 0: none.
         self.SEARCH_PREWARM_TERMS = int(_env("SEARCH_PREWARM_TERMS", "40") or 0)
+        # The process-wide cache of decoded postings, in MB (docs/search.md, "Cold start").
+        self.SEARCH_POSTINGS_CACHE_MB = _positive_int(_env("SEARCH_POSTINGS_CACHE_MB", "128"), 128)
         # Links in mail sent by commands and workers, outside any request.
         self.BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
         # Host names the portal answers to (comma-separated); unset answers any (development).

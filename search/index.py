@@ -111,9 +111,15 @@ class SearchIndex:
                 self._opened = (name, storage.open_generation(self.path, name))
             return self._opened[1]
 
-    def is_healthy(self) -> bool:
-        """Read every segment's table of contents, stored fields and term lists; False if
-        anything is missing or unreadable.
+    def is_healthy(self, thorough: bool = False) -> bool:
+        """Read every segment's table of contents, the first and last stored document of each
+        segment (a truncated or missing file fails there) and the first terms of each searched
+        field; with ``thorough``, every stored document too. False if anything is missing or
+        unreadable.
+
+        Every process checks the index it opens, so the default check costs milliseconds: reading
+        (decompressing and unpickling) every stored document was 4.5 CPU s per worker at
+        100,000 listings, paid by each worker's first search.
         """
         probe = None
         try:
@@ -124,8 +130,14 @@ class SearchIndex:
             ix, probe = storage.probe_generation(self.path, name)
             with ix.searcher() as searcher:
                 reader = searcher.reader()
-                for _ in reader.all_stored_fields():
-                    pass
+                if thorough:
+                    for _ in reader.all_stored_fields():
+                        pass
+                else:
+                    for sub, _ in reader.leaf_readers():
+                        count = sub.doc_count_all()
+                        for docnum in {0, count - 1} if count else ():
+                            sub.stored_fields(docnum)
                 for field in ("doc_id", "title", "body", "bigrams"):
                     for _ in zip(range(1000), reader.lexicon(field), strict=False):
                         pass

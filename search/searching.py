@@ -130,7 +130,7 @@ def _run(searcher: Searcher, request: SearchQuery) -> tuple[SearchResult, bool]:
     wanted = min(page * per_page, MAX_RESULTS)
     ranked = _rank(view, parsed, tiers, request.sort, wanted, exact)
 
-    hits = [searcher.stored_fields(docnum) for docnum in ranked[(page - 1) * per_page : page * per_page]]
+    hits = [view.stored(int(docnum)) for docnum in ranked[(page - 1) * per_page : page * per_page]]
     ids = [hit["doc_id"] for hit in hits]
     highlights: dict[str, str] = {}
     if not parsed.empty and hits:
@@ -190,7 +190,7 @@ def _verbatim(view: View, docnum: int, runs: list[str]) -> bool:
     characters is one that traditional → simplified conversion could change (NFKC and lower-casing
     leave CJK ideographs alone): then the whole text need not be normalised, which was most of
     this check's cost. Anything else is decided on the normalised text, as before."""
-    stored = view.searcher.stored_fields(docnum)
+    stored = view.stored(int(docnum))
     raw = f"{stored.get('title', '')}\n{stored.get('body', '')}\n{stored.get('labels', '')}"
     if all(run in raw and unchanging(run) for run in runs):
         return True

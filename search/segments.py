@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections import OrderedDict
 
 import numpy as np
 from whoosh.reading import IndexReader
@@ -22,39 +21,92 @@ from whoosh.util.numeric import byte_to_length
 from . import whoosh_internals
 from .schema import FACETS
 
-POSTINGS_BUDGET = 6_000_000  # postings cached per process (8 bytes each: ~48 MB at most)
+POSTINGS_CACHE_MB = 128  # default size of the process-wide postings cache (PORTAL_SEARCH_POSTINGS_CACHE_MB)
+_ENTRY_OVERHEAD = 320  # bytes an entry costs beyond its arrays: two ndarray headers, key, dict slot
 
 _LENGTH_DECODE = np.array([0] + [byte_to_length(b) for b in range(1, 256)], dtype=np.float32)
 
 
-class _PostingsCache:
-    """(segment id, field, term bytes) → (document numbers, weights), least recently used first."""
+class PostingsCache:
+    """(segment id, field, term bytes) → (document numbers, weights), bounded by bytes.
 
-    def __init__(self, budget: int):
-        self.budget = budget
+    A search looks up hundreds of terms, so a lookup takes no lock: it is a dict read plus
+    marking the entry as used (a set add), each atomic under the GIL. Only a miss, which reads
+    the postings from disk anyway, takes the lock, to insert and evict. Eviction is the CLOCK
+    approximation of least-recently-used: entries are visited oldest first; one used since the
+    last visit gets a second chance (moved to the young end, its mark cleared), any other is
+    dropped, until the cache fits its budget. The budget is in bytes (the arrays' own sizes),
+    not entries: a common term's postings are a thousand times a rare one's."""
+
+    def __init__(self, budget_bytes: int):
+        self.budget = max(0, int(budget_bytes))
         self.size = 0
-        self.entries: OrderedDict[tuple[str, str, bytes], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self.entries: dict[tuple[str, str, bytes], tuple[np.ndarray, np.ndarray]] = {}
+        self.used: set[tuple[str, str, bytes]] = set()
         self.lock = threading.Lock()
 
+    @staticmethod
+    def cost(entry: tuple[np.ndarray, np.ndarray]) -> int:
+        return entry[0].nbytes + entry[1].nbytes + _ENTRY_OVERHEAD
+
     def get(self, key):
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is not None:
-                self.entries.move_to_end(key)
-            return entry
+        entry = self.entries.get(key)
+        if entry is not None:
+            self.used.add(key)
+        return entry
 
     def put(self, key, entry) -> None:
+        cost = self.cost(entry)
         with self.lock:
-            if key in self.entries:
+            if key in self.entries or cost > self.budget:
                 return
             self.entries[key] = entry
-            self.size += len(entry[0])
-            while self.size > self.budget and len(self.entries) > 1:
-                _, (ids, _) = self.entries.popitem(last=False)
-                self.size -= len(ids)
+            self.size += cost
+            if self.size > self.budget:
+                self._evict()
+
+    def _evict(self) -> None:  # self.lock held
+        # Each entry is visited at most twice: once to clear its mark, once to drop it.
+        for _ in range(2 * len(self.entries)):
+            if self.size <= self.budget:
+                break
+            key = next(iter(self.entries))
+            entry = self.entries.pop(key)
+            if key in self.used:
+                self.used.discard(key)
+                self.entries[key] = entry  # a second chance, at the young end
+            else:
+                self.size -= self.cost(entry)
+
+    def resize(self, budget_bytes: int) -> None:
+        with self.lock:
+            self.budget = max(0, int(budget_bytes))
+            self._evict()
+            if self.size > self.budget:  # everything was marked used: drop oldest first
+                while self.entries and self.size > self.budget:
+                    key = next(iter(self.entries))
+                    self.size -= self.cost(self.entries.pop(key))
+                    self.used.discard(key)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.used.clear()
+            self.size = 0
 
 
-_postings = _PostingsCache(POSTINGS_BUDGET)
+_postings = PostingsCache(POSTINGS_CACHE_MB * 2**20)
+
+
+def set_postings_cache_mb(megabytes: float) -> None:
+    """Size the process-wide postings cache (entries beyond the new size are dropped)."""
+    _postings.resize(int(megabytes * 2**20))
+
+
+def postings_cache_stats() -> dict[str, int]:
+    return {"entries": len(_postings.entries), "bytes": _postings.size, "budget_bytes": _postings.budget}
+
+
 _EMPTY_POSTINGS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 
 

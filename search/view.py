@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import mmap
 import threading
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable
 
@@ -33,6 +34,7 @@ from .segments import Leaf, leaf_for
 
 TERM_SETS_BUDGET = 256  # boolean term sets kept per searcher (one byte per document each)
 BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults
+STATISTICS_BUDGET = 100_000  # terms whose idf a searcher keeps (~200 bytes each)
 SPARSE_RATIO = 16  # score by looking candidates up when postings outnumber them this many times
 
 Docs = np.ndarray  # a boolean array over the searcher's document numbers
@@ -70,9 +72,12 @@ class View:
             live[meta] = False
         live.flags.writeable = False
         self._live = live
+        self._offsets = [part.offset for part in self.parts]
         self._cache: OrderedDict[object, Docs] = OrderedDict()
         self._arrays: dict[object, np.ndarray] = {}
         self._lock = threading.Lock()
+        self._stats: dict[tuple[str, bytes], tuple[float, float]] = {}
+        self._averages: dict[str, float] = {}
 
     def release_pages(self) -> None:
         """Drop this process's mappings of the segments' pages (``MADV_DONTNEED``).
@@ -87,6 +92,12 @@ class View:
             if part.map is not None and not part.map.closed:
                 with contextlib.suppress(OSError, ValueError):  # closed meanwhile: nothing to drop
                     part.map.madvise(_DONTNEED)
+
+    def stored(self, docnum: int) -> dict:
+        """The stored fields of global document ``docnum`` (a fresh dict: the caller may keep it)."""
+        at = bisect_right(self._offsets, docnum) - 1
+        part = self.parts[at]
+        return whoosh_internals.stored_fields(part.reader, docnum - part.offset)
 
     # -- sets ----------------------------------------------------------------------------------
 
@@ -196,9 +207,7 @@ class View:
                 continue
             scorable = self.schema[fieldname].scorable and not constant
             if scorable:
-                text = self.schema[fieldname].from_bytes(tbytes)
-                idf = self.searcher.idf(fieldname, text)
-                avg = self.searcher.avg_field_length(fieldname) or 1
+                idf, avg = self.statistics(fieldname, tbytes)
                 norm_k = BM25_K1 * (1 - BM25_B)
                 per_length = BM25_K1 * BM25_B / avg
             for part, mine in zip(self.parts, local, strict=True):
@@ -222,6 +231,22 @@ class View:
                 else:
                     scores[docs + part.offset] += boost
         return scores
+
+    def statistics(self, fieldname: str, tbytes: bytes) -> tuple[float, float]:
+        """A term's idf and its field's average length, as Whoosh's BM25F computes them, once per
+        searcher (they change only with the documents, and a searcher never sees later commits):
+        Whoosh sums the term's document frequency over every segment at each call."""
+        key = (fieldname, tbytes)
+        found = self._stats.get(key)  # a dict read: atomic, and a value never changes once set
+        if found is None:
+            avg = self._averages.get(fieldname)
+            if avg is None:
+                avg = self._averages[fieldname] = self.searcher.avg_field_length(fieldname) or 1
+            if len(self._stats) >= STATISTICS_BUDGET:  # a long-lived searcher seeing endless new terms
+                self._stats = {}
+            text = self.schema[fieldname].from_bytes(tbytes)
+            found = self._stats[key] = (self.searcher.idf(fieldname, text), avg)
+        return found
 
     def _scored_terms(self, q: wq.Query, boost: float) -> Iterable[tuple[str, bytes, float, bool]]:
         boost *= q.boost

@@ -40,6 +40,7 @@ from whoosh.codec.whoosh3 import (
     W3PerDocReader,
     W3PostingsWriter,
 )
+from whoosh.columns import NumericColumn
 from whoosh.filedb import compound, structfile
 from whoosh.filedb.filestore import OverlayStorage, StorageError
 from whoosh.query import MultiTerm
@@ -75,6 +76,14 @@ def posting_blocks(reader: IndexReader, fieldname: str, tbytes: bytes) -> Iterat
         matcher._next_block()
 
 
+def stored_fields(reader: IndexReader, docnum: int) -> dict:
+    """A segment's stored fields of ``docnum`` as written, without Whoosh's per-call filter of
+    fields no longer in the schema (an index made by another schema is rebuilt before use)."""
+    if isinstance(reader, SegmentReader):
+        return reader._perdoc.stored_fields(docnum)
+    return reader.stored_fields(docnum)
+
+
 def has_length_column(reader: IndexReader) -> bool:
     """True if ``reader`` is a segment of the whoosh3 codec, whose lengths :func:`encoded_lengths`
     can read (otherwise only Whoosh's slow public ``doc_field_length`` can)."""
@@ -85,7 +94,15 @@ def encoded_lengths(reader: SegmentReader, fieldname: str) -> bytes | None:
     """Every document's one-byte length code of ``fieldname`` in a whoosh3 segment (decode with
     ``byte_to_length``), or None if the segment has no lengths for it."""
     column = reader._perdoc._cached_reader(whoosh3._lenfield(fieldname), LENGTHS_COLUMN)
-    return None if column is None else bytes(bytearray(column))
+    if column is None:
+        return None
+    if isinstance(column, NumericColumn.Reader) and column._fixedlen == 1:
+        # One byte per document, stored contiguously (documents past the written ones are 0):
+        # one read of the column's bytes, not a Python call per document.
+        stored = min(column._count, column._doccount)
+        raw = column._dbfile.get(column._basepos, stored)
+        return raw + bytes(column._doccount - stored)
+    return bytes(bytearray(column))
 
 
 def segment_map(reader: IndexReader):
@@ -258,6 +275,11 @@ REQUIRED: tuple[tuple[object, str, str], ...] = (
     (SegmentReader, "_terms", "assigned"),
     (SegmentReader, "_perdoc", "assigned"),
     (W3PerDocReader, "_cached_reader", "attribute"),
+    (NumericColumn.Reader, "_dbfile", "assigned"),
+    (NumericColumn.Reader, "_basepos", "assigned"),
+    (NumericColumn.Reader, "_count", "assigned"),
+    (NumericColumn.Reader, "_doccount", "assigned"),
+    (NumericColumn.Reader, "_fixedlen", "assigned"),
     (W3LeafMatcher, "_read_data", "attribute"),
     (W3LeafMatcher, "_next_block", "attribute"),
     (W3LeafMatcher, "_data", "assigned"),

@@ -25,6 +25,7 @@ from portal.indexing import log as changelog
 from portal.indexing import registry
 from portal.indexing.documents import listing_document, published_by_ids, published_listings
 from search import Change, IndexDamaged, SearchIndex, move_aside_and_create
+from search.segments import POSTINGS_CACHE_MB, set_postings_cache_mb
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -35,8 +36,10 @@ _lock = threading.Lock()
 AFTER_APPLY: list = []
 
 
-def get_index(app: Flask | None = None) -> SearchIndex:
-    """This process's index (one per process; readers share it)."""
+def get_index(app: Flask | None = None, thorough: bool = False) -> SearchIndex:
+    """This process's index (one per process; readers share it). Opening it checks it: quickly
+    (every segment's files are there and readable), or with ``thorough`` every stored document
+    too (``flask search verify``, which reads them all anyway)."""
     app = app or current_app
     index = app.extensions.get("search_index")
     if index is None:
@@ -45,7 +48,7 @@ def get_index(app: Flask | None = None) -> SearchIndex:
             if index is None:
                 try:
                     index = SearchIndex(app.config["INDEX_DIR"])
-                    if not index.is_healthy():
+                    if not index.is_healthy(thorough=thorough):
                         raise IndexDamaged(app.config["INDEX_DIR"])
                 except IndexDamaged:
                     # A damaged index is moved aside and rebuilt, never served.
@@ -57,6 +60,7 @@ def get_index(app: Flask | None = None) -> SearchIndex:
                     log.warning("search index at %s was made by an older version of the portal: rebuilding",
                                 app.config["INDEX_DIR"])
                     rebuild(index)
+                set_postings_cache_mb(app.config.get("SEARCH_POSTINGS_CACHE_MB", POSTINGS_CACHE_MB))
                 app.extensions["search_index"] = index
     return index
 
@@ -164,7 +168,7 @@ def rebuild(index: SearchIndex | None = None, processes: int = 1) -> int:
 
 def verify(index: SearchIndex | None = None):
     """Compare the index with the database: missing, extra and stale listings."""
-    index = index or get_index()
+    index = index or get_index(thorough=True)
     expected = {str(row.id): listing_document(row).version for row in published_listings()}
     return index.verify(expected)
 
