@@ -178,20 +178,10 @@ def deals_import(file: str, centre_code: str, dry_run: bool, as_json: bool):
     """Import past deals from FILE (.csv in UTF-8 or GBK, or .xlsx). A file with any error saves
     nothing; the exit status is 1 when the report has errors."""
     from portal.deals.importer import import_deals
-    from portal.imports.report import echo_report
+    from portal.imports.cli_report import centre_or_fail, finish
 
-    centre = db.session.scalar(db.select(Organisation).where(Organisation.code == centre_code))
-    if centre is None or centre.kind != "centre":
-        raise click.ClickException(f"no centre with code {centre_code!r} (see `orgs list --kind centre`)")
-    report = import_deals(centre, file, dry_run=dry_run, actor=None)
-    if report.saved:
-        db.session.commit()
-    if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
-    else:
-        echo_report(report)
-    if report.errors:
-        raise SystemExit(1)
+    centre = centre_or_fail(centre_code)
+    finish(import_deals(centre, file, dry_run=dry_run, actor=None), as_json)
 
 
 def register(app: Flask) -> None:

@@ -16,13 +16,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from portal import labels
 from portal.extensions import db
 from portal.feeds import events as events_feed
 from portal.feeds import serialize
 from portal.feeds.cache import IndexMark, RenderedFeed, feed_response, state_token
 from portal.indexing import get_index
-from portal.listings.queries import ListingFilters, apply_filters, published_listings
+from portal.listings.queries import ListingFilters, apply_filters, filter_words, published_listings
 from portal.listings.search import run_search
 from portal.models import Listing, Organisation
 from portal.statecache import StateCache
@@ -159,18 +158,7 @@ def _feed_info(kind: str, fmt: str, filters: ListingFilters, q: str | None,
                     else external_url("listings.index", **args))
     site_name = _("Shanghai Medical Patent Licensing Portal")
     parts = [org.display_name(current_app.config["BABEL_DEFAULT_LOCALE"])] if org else []
-    if filters.field:
-        parts.append(str(labels.FIELD_LABELS[filters.field]))
-    if filters.kind:
-        parts.append(str(labels.PATENT_KIND_LABELS[filters.kind]))
-    if filters.mode:
-        parts.append(str(labels.MODE_LABELS[filters.mode]))
-    if filters.open:
-        parts.append(_("Open licence"))
-    if filters.ipc:
-        parts.append(f"IPC {filters.ipc}")
-    if filters.value == "high":
-        parts.append(_("High-value patents"))
+    parts += filter_words(filters)
     if q:
         parts.append(_("Search: %(q)s", q=q))
     subtitle = (_("The %(num)d newest published listings matching the search “%(q)s”, newest first.",

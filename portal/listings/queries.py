@@ -225,3 +225,23 @@ def paginate_listings(f: ListingFilters, sort: str = "newest") -> Pagination:
     page.total = published_count(tuple(sorted(f.as_args().items())), query)
     page.items = cards_in_order(page.items)
     return page
+
+
+def filter_words(filters: ListingFilters) -> list[str]:
+    """The filters other than the centre, as the words a title or a saved search's name shows them."""
+    from portal import labels
+
+    words = []
+    if filters.field:
+        words.append(str(labels.FIELD_LABELS[filters.field]))
+    if filters.kind:
+        words.append(str(labels.PATENT_KIND_LABELS[filters.kind]))
+    if filters.mode:
+        words.append(str(labels.MODE_LABELS[filters.mode]))
+    if filters.open:
+        words.append(_("Open licence"))
+    if filters.ipc:
+        words.append(f"IPC {filters.ipc}")
+    if filters.value == "high":
+        words.append(_("High-value patents"))
+    return words

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
 from portal.extensions import db
-from portal.imports.report import echo_report
-from portal.models import Organisation
+from portal.imports.cli_report import centre_or_fail, finish
 from portal.patents.importer import PUBLISH_MODES, import_patents
 
 patents_cli = AppGroup("patents", help="Patents: bulk import, legal-status refresh, annual-fee reminders.")
@@ -27,18 +25,8 @@ patents_cli = AppGroup("patents", help="Patents: bulk import, legal-status refre
 def import_command(file: Path, centre_code: str, dry_run: bool, publish_mode: str | None, as_json: bool):
     """Import patents from FILE (.csv in UTF-8 or GBK, or .xlsx). A file with any error saves
     nothing; the exit status is 1 when the report has errors."""
-    centre = db.session.scalar(db.select(Organisation).where(Organisation.code == centre_code))
-    if centre is None or centre.kind != "centre":
-        raise click.ClickException(f"no centre with code {centre_code!r} (see `orgs list --kind centre`)")
-    report = import_patents(centre, file, file.name, dry_run=dry_run, publish_mode=publish_mode, actor=None)
-    if report.saved:
-        db.session.commit()
-    if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
-    else:
-        echo_report(report)
-    if report.errors:
-        raise SystemExit(1)
+    centre = centre_or_fail(centre_code)
+    finish(import_patents(centre, file, file.name, dry_run=dry_run, publish_mode=publish_mode, actor=None), as_json)
 
 
 @patents_cli.command("refresh")
@@ -51,18 +39,8 @@ def refresh_command(file: Path, centre_code: str, dry_run: bool, as_json: bool):
     withdraw the listings and open licences of patents that lapsed, expired or were invalidated."""
     from portal.patents.legal_status import refresh
 
-    centre = db.session.scalar(db.select(Organisation).where(Organisation.code == centre_code))
-    if centre is None or centre.kind != "centre":
-        raise click.ClickException(f"no centre with code {centre_code!r} (see `orgs list --kind centre`)")
-    report = refresh(centre, file, file.name, dry_run=dry_run, actor=None)
-    if report.saved:
-        db.session.commit()
-    if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
-    else:
-        echo_report(report)
-    if report.errors:
-        raise SystemExit(1)
+    centre = centre_or_fail(centre_code)
+    finish(refresh(centre, file, file.name, dry_run=dry_run, actor=None), as_json)
 
 
 @patents_cli.command("fee-remind")

@@ -8,9 +8,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal import labels
 from portal.extensions import db
-from portal.listings.queries import ListingFilters
+from portal.listings.queries import ListingFilters, filter_words
 from portal.models import Organisation, SavedSearch
 
 DELIVERY_LABELS = {
@@ -44,18 +43,7 @@ def describe(query: str, filters: dict) -> str:
         org = db.session.scalar(select(Organisation).where(Organisation.code == f.centre,
                                                            Organisation.kind == "centre"))
         parts.append(org.display_name(str(get_locale() or "")) if org is not None else f.centre)
-    if f.field:
-        parts.append(str(labels.FIELD_LABELS[f.field]))
-    if f.kind:
-        parts.append(str(labels.PATENT_KIND_LABELS[f.kind]))
-    if f.mode:
-        parts.append(str(labels.MODE_LABELS[f.mode]))
-    if f.open:
-        parts.append(_("Open licence"))
-    if f.ipc:
-        parts.append(f"IPC {f.ipc}")
-    if f.value == "high":
-        parts.append(_("High-value patents"))
+    parts += filter_words(f)
     return " · ".join(parts)
 
 
