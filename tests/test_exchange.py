@@ -474,7 +474,7 @@ def test_openapi_description_is_served(client):
     assert spec["openapi"].startswith("3.1")
     assert {"/listings", "/listings/{id}", "/exchange/deals", "/exchange/deals/{id}/status"} <= set(spec["paths"])
     params = {p["name"] for p in spec["paths"]["/listings"]["get"]["parameters"]}
-    assert params == {"centre", "field", "kind", "mode", "open", "ipc", "q", "as_typed", "sort", "page",
+    assert params == {"centre", "field", "kind", "mode", "open", "ipc", "value", "q", "as_typed", "sort", "page",
                       "per_page"}
     assert spec["components"]["securitySchemes"]["exchangeToken"] == {
         **spec["components"]["securitySchemes"]["exchangeToken"], "type": "http", "scheme": "bearer"}
