@@ -14,9 +14,10 @@ Each match carries a **relevance** in [0, 1] — the share of the need's typed c
 rarity) and distinctive words (weighted by Bo1) that the listing contains, with field and IPC
 agreement — which is what a notification threshold is set on, because BM25 scores are not
 comparable between needs. Listings are ranked mostly by that relevance, a little by the BM25F score
-of the query, plus the share of the *title's* concepts they cover: the one line an SME types says
-what it needs. Concepts of one character (想, 用) and one-character stand-ins (焊 for 焊接) are left
-out of the coverage. The constants were chosen on the even-numbered needs of bench/match_eval.py;
+of the query, plus the share of the *title's* concepts they cover (the one line an SME types says
+what it needs), plus a little of the description's own BM25 (which of the listings covering the title
+alike describes the SME's problem). Concepts of one character (想, 用) and one-character stand-ins
+(焊 for 焊接) are left out of the coverage. The constants were chosen on the even-numbered needs of bench/match_eval.py;
 the odd-numbered ones are held out (docs/needs.md). The matched words, field and IPC are returned so that
 every proposal can say why it was made.
 """
