@@ -14,9 +14,10 @@ Each match carries a **relevance** in [0, 1] — the share of the need's typed c
 rarity) and distinctive words (weighted by Bo1) that the listing contains, with field and IPC
 agreement — which is what a notification threshold is set on, because BM25 scores are not
 comparable between needs. Listings are ranked mostly by that relevance, a little by the BM25F score
-of the query, plus the share of the *title's* concepts they cover: the one line an SME types says
-what it needs. Concepts of one character (想, 用) and one-character stand-ins (焊 for 焊接) are left
-out of the coverage. The constants were chosen on the even-numbered needs of bench/match_eval.py;
+of the query, plus the share of the *title's* concepts they cover (the one line an SME types says
+what it needs), plus a little of the description's own BM25 (which of the listings covering the title
+alike describes the SME's problem). Concepts of one character (想, 用) and one-character stand-ins
+(焊 for 焊接) are left out of the coverage. The constants were chosen on the even-numbered needs of bench/match_eval.py;
 the odd-numbered ones are held out (docs/needs.md). The matched words, field and IPC are returned so that
 every proposal can say why it was made.
 """
@@ -53,6 +54,10 @@ MAX_TEXT = 4000
 # The share of the title's concepts a listing covers is added to the ranking: what the one line of
 # the need asks for comes first (chosen on bench/match_eval.py's tuning half, the even-numbered needs).
 RANK_BY_TITLE = 1.0
+# And the BM25 score of the description parsed as a search (scaled to the need's best): among listings
+# that cover the title alike, the one the description's own words describe comes first. Chosen on the
+# tuning half: 0.08-0.35 all gain over none, 0.25-0.3 the most, 0.4 and above lose.
+RANK_BY_DESCRIPTION = 0.25
 
 
 @dataclass
@@ -119,6 +124,7 @@ class _Built:
     keys: list[tuple[str, float]]
     concepts: list[tuple[wq.Query, float]]  # each typed concept of the title and description, and its weight
     title_concepts: int = 0  # the first ones of ``concepts`` are the title's
+    description: wq.Query | None = None  # the description parsed as a search
 
 
 def _build(searcher: Searcher, need: NeedText) -> _Built | None:
@@ -127,6 +133,7 @@ def _build(searcher: Searcher, need: NeedText) -> _Built | None:
     parts: list[wq.Query] = []
     concepts: list[tuple[wq.Query, float]] = []
     title_concepts = 0
+    described = None
     for n, (text, boost, weight) in enumerate(((title, BOOST_TITLE_QUERY, 2.0),
                                                (description, BOOST_DESCRIPTION_QUERY, 1.0))):
         parsed = parse(_PHRASING_RE.sub(" ", text))
@@ -136,6 +143,8 @@ def _build(searcher: Searcher, need: NeedText) -> _Built | None:
                             if not _single_character(cover))
         if n == 0:
             title_concepts = len(concepts)
+        else:
+            described = parsed.match
     for term, weight in keys:
         for fieldname, boost in WORD_FIELDS:
             parts.append(wq.Term(fieldname, term, boost=boost * weight * BOOST_KEY_TERMS))
@@ -146,7 +155,7 @@ def _build(searcher: Searcher, need: NeedText) -> _Built | None:
         parts.append(wq.Term("field", need.field, boost=BOOST_FIELD))
     if need.ipc_subclass:
         parts.append(wq.Term("ipc_subclass", need.ipc_subclass, boost=BOOST_SUBCLASS))
-    return _Built(words, wq.Or(parts), keys, concepts, title_concepts)
+    return _Built(words, wq.Or(parts), keys, concepts, title_concepts, described)
 
 
 def match_need(searcher: Searcher, need: NeedText, limit: int = 5,
@@ -204,6 +213,9 @@ def match_need(searcher: Searcher, need: NeedText, limit: int = 5,
         words_of.append(words)
     rank_by = scores / (scores.max() or 1.0) * (1 - RANK_BY_RELEVANCE) + relevances * RANK_BY_RELEVANCE
     rank_by = rank_by + RANK_BY_TITLE * title_covers
+    if built.description is not None:
+        described = view.score(built.description, candidates)[chosen]
+        rank_by = rank_by + RANK_BY_DESCRIPTION * described / (described.max() or 1.0)
     order = np.lexsort((view.tie_order()[chosen], -rank_by))[:limit]
     matches = [Match(searcher.stored_fields(int(chosen[i]))["doc_id"], float(scores[i]), round(float(relevances[i]), 4),
                      words_of[i][:8], bool(field_docs[chosen[i]]), bool(ipc_docs[chosen[i]])) for i in order]

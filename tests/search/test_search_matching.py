@@ -51,3 +51,25 @@ def test_an_english_need_reaches_chinese_listings_through_the_glossary(index):
 @pytest.mark.parametrize("title", ["", "\x00", "想" * 5000, "9" * 400])
 def test_odd_needs_never_raise(index, title):
     assert isinstance(index.match_need(NeedText(title=title, description=title), limit=5), list)
+
+
+def test_among_listings_covering_the_title_alike_the_description_decides(tmp_path, monkeypatch):
+    """Both cover the title and every concept of the description (the same relevance); the one whose
+    text says the title's words over and over has the higher BM25F, the one that describes the
+    description's problem comes first (RANK_BY_DESCRIPTION; without it the order is the other way)."""
+    import search.matching as matching
+
+    docs = [make_doc("title_words", "一种焊接机器人", "焊接机器人，焊接机器人，焊接机器人用于船舶甲板曲面焊缝跟踪。"),
+            make_doc("described", "一种焊接机器人",
+                     "焊接机器人用于船舶甲板曲面焊缝跟踪，船舶甲板曲面焊缝跟踪，甲板曲面焊缝跟踪。")]
+    idx = index_with(tmp_path / "index", docs)
+    try:
+        need = NeedText(title="焊接机器人", description="船舶甲板曲面焊缝跟踪")
+        found = idx.match_need(need, limit=5)
+        assert [m.doc_id for m in found] == ["described", "title_words"]
+        assert found[0].relevance == found[1].relevance  # the relevance (and so notifications) is unchanged
+        assert found[0].score < found[1].score
+        monkeypatch.setattr(matching, "RANK_BY_DESCRIPTION", 0.0)
+        assert [m.doc_id for m in idx.match_need(need, limit=5)] == ["title_words", "described"]
+    finally:
+        idx.close()
