@@ -9,14 +9,15 @@ The list of listings also takes ``sort`` (``LISTING_SORTS``; the search page has
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import exists, nulls_last, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, exists, nulls_last, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
 from portal.metrics.patent_counts import high_value_threshold, listing_high_value_clause
@@ -135,6 +136,18 @@ def with_details(query):
     """Load what a listing page, API entry or feed entry shows, without a query per listing."""
     return query.options(
         selectinload(Listing.centre),
+        selectinload(Listing.patents).selectinload(Patent.ipc_entries),
+        selectinload(Listing.patents).selectinload(Patent.declarations),
+    )
+
+
+@functools.cache
+def listing_page_statement():
+    """The listing ``:listing_id`` with what its page shows, built once per process (building the
+    loader options cost as much as running the query); its centre comes in the same row (joined),
+    its patents, their IPC entries and declarations as ``with_details`` loads them."""
+    return select(Listing).where(Listing.id == bindparam("listing_id")).options(
+        joinedload(Listing.centre),
         selectinload(Listing.patents).selectinload(Patent.ipc_entries),
         selectinload(Listing.patents).selectinload(Patent.declarations),
     )

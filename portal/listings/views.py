@@ -13,9 +13,9 @@ from portal.listings.access import can_manage_listing
 from portal.listings.queries import (
     LISTING_SORTS,
     ListingFilters,
+    listing_page_statement,
     listing_sort,
     paginate_listings,
-    with_details,
 )
 from portal.listings.views_counter import count_view
 from portal.models import Listing, Organisation
@@ -44,7 +44,7 @@ def detail(listing_id: int):
 
     Drafts and withdrawn listings are visible only to their centre's staff.
     """
-    listing = db.session.scalar(with_details(db.select(Listing).where(Listing.id == listing_id)))
+    listing = db.session.scalar(listing_page_statement(), {"listing_id": listing_id})
     if listing is None:
         abort(404)
     if listing.status != "published" and not can_manage_listing(current_user, listing):

@@ -9,6 +9,7 @@ from portal import labels
 from portal.forms import EmptyForm
 from portal.listings import cards
 from portal.main import jinja_i18n
+from portal.main.nav_cache import nav_items
 from portal.permissions import can
 from portal.timefmt import local_time, plain_number
 
@@ -51,6 +52,7 @@ def register(app: Flask) -> None:
         languages=(("zh_CN", "中文"), ("en", "English")),
         listing_url=cards.listing_url,
         centre_url=cards.centre_url,
+        nav_items=nav_items,
     )
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["industry"] = labels.industry_label
