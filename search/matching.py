@@ -16,11 +16,10 @@ agreement — which is what a notification threshold is set on, because BM25 sco
 comparable between needs. Listings are ranked mostly by that relevance, a little by the BM25F score
 of the query, plus the share of the *title's* concepts they cover (the one line an SME types says
 what it needs), plus a little of the description's own BM25 (which of the listings covering the title
-alike describes the SME's problem), plus the share of the title's concepts in the listing's *head* (its
-title and first sentence: what it is, not what it mentions). Concepts of one character (想, 用) and
-one-character stand-ins (焊 for 焊接) are left out of the coverage. The constants were chosen on the
-even-numbered needs of bench/match_eval.py; the odd-numbered ones are held out (docs/needs.md). The
-matched words, field and IPC are returned so that every proposal can say why it was made.
+alike describes the SME's problem). Concepts of one character (想, 用) and one-character stand-ins
+(焊 for 焊接) are left out of the coverage. The constants were chosen on the even-numbered needs of bench/match_eval.py;
+the odd-numbered ones are held out (docs/needs.md). The matched words, field and IPC are returned so that
+every proposal can say why it was made.
 """
 
 from __future__ import annotations
@@ -33,7 +32,6 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from .heads import head_text, holds_in
 from .normalise import CJK_RUN
 from .query import parse
 from .view import view_for
@@ -60,14 +58,6 @@ RANK_BY_TITLE = 1.0
 # that cover the title alike, the one the description's own words describe comes first. Chosen on the
 # tuning half: 0.08-0.35 all gain over none, 0.25-0.3 the most, 0.4 and above lose.
 RANK_BY_DESCRIPTION = 0.25
-# And the share of the title's concepts found in the listing's head — its title and the first
-# sentence of its text, which says what the listing *is* (search.heads) — for the first HEAD_RERANK
-# listings of that ranking: among listings that cover the title, one that is what the title asks for
-# comes before one that mentions it in passing. Chosen on the tuning half: 0.2-0.6 gain one hit over
-# none (with the head's sentence cut at 30, 50 or 80 characters, re-ranking 10 to 300 listings),
-# 0.7 and above lose.
-RANK_BY_HEAD = 0.4
-HEAD_RERANK = 50
 
 
 @dataclass
@@ -226,11 +216,6 @@ def match_need(searcher: Searcher, need: NeedText, limit: int = 5,
     if built.description is not None:
         described = view.score(built.description, candidates)[chosen]
         rank_by = rank_by + RANK_BY_DESCRIPTION * described / (described.max() or 1.0)
-    if RANK_BY_HEAD and title_sets:
-        title_covers_head = [(cover, w) for (cover, _), (_, w) in zip(built.concepts, title_sets, strict=False)]
-        for i in np.lexsort((view.tie_order()[chosen], -rank_by))[:HEAD_RERANK]:
-            head = head_text(searcher.stored_fields(int(chosen[i])))
-            rank_by[i] += RANK_BY_HEAD * sum(w for cover, w in title_covers_head if holds_in(cover, head)) / title_total
     order = np.lexsort((view.tie_order()[chosen], -rank_by))[:limit]
     matches = [Match(searcher.stored_fields(int(chosen[i]))["doc_id"], float(scores[i]), round(float(relevances[i]), 4),
                      words_of[i][:8], bool(field_docs[chosen[i]]), bool(ipc_docs[chosen[i]])) for i in order]
