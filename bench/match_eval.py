@@ -1,6 +1,6 @@
 """Matching quality of technology needs against listings (issue 17, item 7; not a test; prints figures).
 
-Usage: python bench/match_eval.py [path/to/real_patents.csv] [--threshold T] [--verbose] [--json]
+Usage: python bench/match_eval.py [path/to/real_patents.csv] [--threshold T] [--verbose] [--json] [--tuning-only]
 
 The corpus is the KPPatent-ZH sample of 3,653 real CNIPA abstracts in ../shared/data (read in place,
 never copied), imported as listings the way ``bench/search_eval.py`` does (title + abstract, one
@@ -25,7 +25,9 @@ uses on a need's page and when a listing is published:
 To keep the figures honest while the matcher is tuned, the needs are split: the even-numbered needs
 (N02, N04 … N32) are the **tuning** half — the matcher's constants were chosen looking at them — and
 the odd-numbered ones (N01, N03 … N31) are **held out**, reported but never tuned on. Both halves
-and the whole set are printed.
+and the whole set are printed. ``--tuning-only`` prints the tuning half alone (its needs' lines with
+``--verbose``, its figures, and where its top fives miss), so the matcher can be tuned without a held-out
+need's ranking or figure coming into view.
 
 The CSV has no technical field and no IPC, so every listing and need is in the field "other" and
 carries no IPC: the figures measure the text matching alone (field and IPC agreement only add to it
@@ -93,12 +95,36 @@ def precision(per_need: list[dict], judged: dict[str, set[str]]) -> dict[str, fl
                          "shown_per_need": round(statistics.mean(n["shown"] for n in scored), 2)}}
 
 
+def tuning_report(per_need: list[dict], part: dict, verbose: bool) -> None:
+    """The tuning half alone, and where its top fives go: the slots a perfect ranking cannot fill
+    (fewer than five relevant records), the relevant records found, and the misses — among them the
+    records that the need's judgment rule matches but reading rejected (``exclude``: they share the
+    need's words and are about something else)."""
+    scored = [n for n in per_need if n["relevant"]]
+    if verbose:
+        for n in per_need:
+            marks = " ".join(f"{d}{'+' if ok else '-'}{r:.2f}" for d, r, ok, _ in n["top5"])
+            print(f"  {n['need']} rel={n['relevant']:>2} hits@5={n['top5_hits']} {n['title'][:24]:<24} {marks}")
+    slots = 5 * len(scored)
+    unreachable = sum(5 - min(5, n["relevant"]) for n in scored)
+    hits = sum(n["top5_hits"] for n in scored)
+    rejected = sum(1 for n in scored for d, _, ok, _ in n["top5"]
+                   if not ok and d in JUDGED[n["need"]].get("exclude", []))
+    print(f"tuning (even-numbered needs): {part['needs']} needs, precision@5 {part['precision_at_5']:.3f} strict, "
+          f"{part['precision_at_5_capped']:.3f} capped (perfect ranking {part['precision_at_5_ceiling']:.3f})")
+    print(f"  top-5 slots: {slots}; {unreachable} beyond the number relevant, {hits} relevant found, "
+          f"{slots - unreachable - hits} reachable missed; of the {slots - hits} slots holding a non-relevant "
+          f"record, {rejected} hold one the judgment's rule matches but reading rejected")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("csv", nargs="?", type=Path, default=DEFAULT_CSV)
     parser.add_argument("--threshold", type=float, default=None, help="default: the portal's THRESHOLD")
     parser.add_argument("--verbose", action="store_true", help="one line per need")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
+    parser.add_argument("--tuning-only", action="store_true",
+                        help="the even-numbered (tuning) needs alone: nothing of the held-out half is printed")
     args = parser.parse_args()
     if not args.csv.exists():
         print(f"{args.csv} not found; nothing to measure")
@@ -164,6 +190,10 @@ def main() -> None:
         "at_threshold": next(row for row in table if row["threshold"] == args.threshold),
         "thresholds": table,
     }
+    if args.tuning_only:
+        tuning_report([n for n in per_need if half(n["need"]) == 0], figures["split"]["tuning (even-numbered needs)"],
+                      args.verbose)
+        return
     if args.json:
         print(json.dumps({"figures": figures, "needs": per_need}, ensure_ascii=False, indent=1))
         return
