@@ -31,7 +31,9 @@ which goes first, after a warm-up pass, over ``--passes`` passes (per query the 
   ``match`` ∧ filters, plus one more ``aggregate`` for the facet filtered on;
 * ``top10``: the first 10 ids only. Portal: the same core with no facet counts; tantivy:
   ``search(q, 10, count=False)``;
-* the portal's whole ``run_search`` (with parsing, highlights and the suggestion) for reference.
+* the portal's whole ``run_search`` (with parsing, highlights and the suggestion) for reference;
+* ``tantivy_untiered``, for reference and not the same work: tantivy ranking ``match`` ∧ filters
+  by BM25 alone (no tier or cover clauses) — what a plain OR of the same terms costs it.
 
 Hit counts and facet counts are compared query by query; the top 20 are not expected to agree
 (tantivy's BM25 and fieldnorms differ from Whoosh's BM25F) and their overlap is reported.
@@ -147,9 +149,11 @@ def _terms_aggregation(names) -> dict:
 ALL_FACETS = _terms_aggregation(FACETS)
 
 
-def tantivy_search(searcher, plan: dict, limit: int, facets: bool) -> tuple[list[int], int | None, dict | None]:
-    """ids of the first ``limit`` results, and (with ``facets``) the total and facet counts."""
-    result = searcher.search(plan["ranked"], limit, count=facets)
+def tantivy_search(searcher, plan: dict, limit: int, facets: bool,
+                   ranked: str = "ranked") -> tuple[list[int], int | None, dict | None]:
+    """ids of the first ``limit`` results, and (with ``facets``) the total and facet counts.
+    ``ranked="matched"``: ranked by BM25 of ``match`` alone, without the tiers."""
+    result = searcher.search(plan[ranked], limit, count=facets)
     ids = searcher.fast_field_values("id", [address for _, address in result.hits])
     if not facets:
         return ids, None, None
@@ -222,7 +226,12 @@ def compare(index, portal_searcher, pairs: list[tuple[str, dict]], passes: int) 
         ("tantivy", "count_facets_top20"): lambda p, f, plan: tantivy_search(searcher, plan, 20, True),
         ("portal", "top10"): lambda p, f, plan: portal_search(view, p, f, 10, False),
         ("tantivy", "top10"): lambda p, f, plan: tantivy_search(searcher, plan, 10, False),
+        # For reference, not the same work: tantivy ranking by BM25 alone (no tiers, no covers).
+        ("tantivy_untiered", "count_facets_top20"): lambda p, f, plan: tantivy_search(searcher, plan, 20, True,
+                                                                                       "matched"),
+        ("tantivy_untiered", "top10"): lambda p, f, plan: tantivy_search(searcher, plan, 10, False, "matched"),
     }
+    names = ("portal", "tantivy", "tantivy_untiered")
     samples = {key: [[] for _ in work] for key in runs}
     full = [[] for _ in work]
     answers: dict = {}
@@ -230,7 +239,8 @@ def compare(index, portal_searcher, pairs: list[tuple[str, dict]], passes: int) 
         gc.collect()
         for i, (text, filters, parsed, plan) in enumerate(work):
             for mode in modes:
-                engines = ("portal", "tantivy") if (i + number) % 2 == 0 else ("tantivy", "portal")
+                turn = (i + number) % len(names)  # which engine goes first rotates
+                engines = names[turn:] + names[:turn]
                 for engine in engines:
                     ms, out = _cpu(lambda e=engine, m=mode, p=parsed, f=filters, q=plan: runs[e, m](p, f, q))
                     if number:
@@ -250,7 +260,15 @@ def compare(index, portal_searcher, pairs: list[tuple[str, dict]], passes: int) 
                      "ratio_of_means": round(statistics.fmean(portal) / statistics.fmean(tantivy), 2),
                      "median_of_ratios": round(statistics.median(p / t for p, t in zip(portal, tantivy,
                                                                                           strict=True)), 2)}
+        untiered = medians["tantivy_untiered", mode]
+        out[mode]["tantivy_untiered_ms"] = _summary(untiered)
+        out[mode]["ratio_of_medians_untiered"] = round(statistics.median(portal) / statistics.median(untiered), 2)
     out["portal_run_search_ms"] = _summary([statistics.median(s) for s in full])
+    slow = sorted(range(len(work)), key=lambda i: -medians["tantivy", modes[0]][i])[:5]
+    out["slowest_in_tantivy"] = [{"q": work[i][0], "filters": work[i][1],
+                                  "tantivy_ms": round(medians["tantivy", modes[0]][i], 2),
+                                  "tantivy_untiered_ms": round(medians["tantivy_untiered", modes[0]][i], 2),
+                                  "portal_ms": round(medians["portal", modes[0]][i], 2)} for i in slow]
     out["agreement"] = agreement(work, answers)
     return out
 

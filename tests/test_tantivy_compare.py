@@ -43,6 +43,13 @@ def portal_index(tmp_path_factory):
     return index
 
 
+@pytest.fixture(scope="module")
+def tantivy_index(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("tantivy") / "tv"
+    build(directory, _documents())
+    return open_index(directory)[0]
+
+
 def _indexed_terms(searcher) -> dict[str, dict[str, set]]:
     """What the portal's index holds, per document: ``{doc_id: {field: {term or (term, position)}}}``."""
     reader = searcher.reader()
@@ -88,7 +95,7 @@ def test_facet_values_are_the_portal_index_values(portal_index):
     ("支架", {}), ("冠状动脉 支架", {"centre": "ruijin-ip"}), ("肺癌", {"open_licence": True}),
     ("ultrasond 图像", {}), ("A61F 2/82", {}), ("癌", {"field": "drugs"}), ("PD-1 抗体", {}),
 ])
-def test_both_sides_answer_as_the_portal_does(portal_index, tmp_path, text, filters):
+def test_both_sides_answer_as_the_portal_does(portal_index, tantivy_index, text, filters):
     searcher = portal_index._searcher()
     view = view_for(searcher)
     parsed = parse(text)
@@ -96,10 +103,8 @@ def test_both_sides_answer_as_the_portal_does(portal_index, tmp_path, text, filt
     ids, total, facets = portal_search(view, parsed, filters, 20, True)
     assert ([str(i) for i in ids], total, facets) == (expected.ids, expected.total, expected.facets)
 
-    build(tmp_path / "tv", _documents())
-    index, _ = open_index(tmp_path / "tv")
-    plan = Translator(index.schema, view).plan(parsed, filters)
-    t_ids, t_total, counted = tantivy_search(index.searcher(), plan, 20, True)
+    plan = Translator(tantivy_index.schema, view).plan(parsed, filters)
+    t_ids, t_total, counted = tantivy_search(tantivy_index.searcher(), plan, 20, True)
     assert t_total == total
     assert sorted(t_ids) == sorted(ids) or len(ids) == 20
     assert {n: {b["key"]: b["doc_count"] for b in counted[n]["buckets"]} for n in FACETS} == {
