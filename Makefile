@@ -12,7 +12,7 @@ TRANSLATIONS := portal/translations
 PO := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test lint translations extract-messages setup setup-dev browser-deps serve-prod bench clean
+.PHONY: run test lint translations extract-messages setup setup-dev browser-deps serve-prod bench bench-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,10 @@ lint: $(VENV)/.dev
 
 bench: setup-dev
 	$(BIN)/python bench/search_quality.py
+
+## Bench-only packages (tantivy, for `bench/search.py --compare tantivy`); `make test` does not need them.
+bench-deps: $(VENV)/.dev
+	$(BIN)/pip install --quiet -r requirements-bench.txt
 
 serve-prod: setup
 	$(FLASK) db upgrade

@@ -5,6 +5,8 @@
                                      [--skip rebuild,doc-rebuild,query,api,publish]
     .venv/bin/python bench/search.py --pages [--n 100000 --workdir DIR --reuse] [--rounds 5]
                                      [--requests 200] [--profile search|list|listing|home|hello]
+    .venv/bin/python bench/search.py --compare tantivy --workdir DIR [--n 100000] [--passes 5]
+                                     [--tantivy-dir /tmp/tv-index]
 
 Generates ``--n`` realistic listings of Shanghai hospital patents (Chinese medical titles and
 abstracts assembled from the word lists below, Latin terms mixed in, valid application numbers,
@@ -32,6 +34,10 @@ IPC symbols, centres, kinds, modes, fields, open licences, dates) and prints one
 
 ``--pages`` measures instead the CPU per request of the HTML search page, the list of listings, a
 listing's page and the home page beside a hello-world view, in this process (``bench/pages.py``).
+
+``--compare tantivy`` runs the same queries, on the same analysed terms, in tantivy-py beside the
+portal's engine (an earlier run's ``--workdir``, read only), reporting CPU per query and the ratio
+with count and facets and for a top-10 page (``bench/tantivy_compare.py``; ``make bench-deps``).
 
 ``--workdir`` keeps the database and index for a later ``--reuse`` run (skips generation,
 database and rebuilds). Targets (issue 4, at 100,000 listings on 2 cores): query p50 ≤ 30 ms and
@@ -748,10 +754,23 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="--pages: requests per page and round")
     parser.add_argument("--profile", choices=("hello", "home", "search", "list", "listing"),
                         help="--pages: print a cProfile of one more round of this page")
+    parser.add_argument("--compare", choices=("tantivy",),
+                        help="run the queries in tantivy beside the portal's engine (bench/tantivy_compare.py)")
+    parser.add_argument("--passes", type=int, default=5, help="--compare: measured passes over the queries")
+    parser.add_argument("--tantivy-dir", type=Path, default=Path(tempfile.gettempdir()) / "tv-index",
+                        help="--compare: where the tantivy index is built (once) and kept")
     parser.add_argument("--query-worker", nargs=2, metavar=("INDEX", "QUERIES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.query_worker:
         query_worker(*args.query_worker)
+        return
+    if args.compare:
+        from bench.tantivy_compare import run as compare
+
+        if not args.workdir:
+            raise SystemExit("--compare needs --workdir: the directory of an earlier run (read only)")
+        print(json.dumps(compare(args.workdir, args.n, args.queries, args.passes, args.tantivy_dir, rebuild=False,
+                                 profile=False), ensure_ascii=False, indent=1))
         return
     from search.bulk import default_processes
 
