@@ -219,10 +219,11 @@ def normalise_towards(text: str, chars: Iterable[str]) -> tuple[str, list[int] |
     Every character of the result is the fully normalised one, except in CJK runs whose
     traditional → simplified conversion could neither put one of ``chars`` anywhere nor take one
     away: those are left as NFKC and lower-casing made them. The conversion replaces each piece of
-    a run that is a rule's key with the rule's result, of the same length and free of ASCII (checked
-    when the rules are read), and leaves the rest alone; a run lacking a key character of every rule
-    that has one of ``chars`` in its key or its result is changed by none of those rules, so it
-    differs from its conversion only where both hold a character not in ``chars``. So every occurrence of a string of ``chars`` — and every match of a pattern that tests
+    a run that is a rule's key with the rule's result and leaves the rest alone. A run lacking a
+    key character of every rule that has one of ``chars`` in its key or its result (and of every
+    rule whose result differs in length or holds ASCII: none today) is changed by none of those
+    rules, so it differs from its conversion only where both hold a character not in ``chars``.
+    So every occurrence of a string of ``chars`` — and every match of a pattern that tests
     characters only for being one of ``chars`` or being ASCII, as the highlights' needles do — is
     the same in both, at the same offsets.
     """

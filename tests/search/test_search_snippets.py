@@ -98,8 +98,9 @@ def test_random_texts_and_needles_agree_with_the_full_path():
     assert checked > 200  # most needles do occur: the comparison is not vacuous
 
 
-NFKC_CASES = ["ＣＴ圖像，ＡＢＣ：（一）", "全角　空格", "Ａ\u0301 and ｅ\u0301", "㎎剂量，ｍｇ", "ﬁbre，", "e\u0301\u0323",
-              "Ｐ\u0338", "ＰＤ\uff0d１", "ｶﾀｶﾅ，한국어", "\u3000\uff5e\uff01", "", "plain ascii", "冠状动脉支架。"]
+NFKC_CASES = ["ＣＴ圖像，ＡＢＣ：（一）", "全角　空格", "Ａ\u0301 and ｅ\u0301", "㎎剂量，ｍｇ", "ﬁbre，",
+              "e\u0301\u0323", "Ｐ\u0338", "ＰＤ\uff0d１", "ｶﾀｶﾅ，한국어", "\u3000\uff5e\uff01", "",
+              "plain ascii", "冠状动脉支架。"]
 
 
 @pytest.mark.parametrize("text", NFKC_CASES, ids=[f"nfkc{i}" for i in range(len(NFKC_CASES))])
