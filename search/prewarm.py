@@ -20,19 +20,23 @@ from .searching import SearchQuery, run_search
 from .segments import postings_cache_stats
 from .view import view_for
 
+# The share of the postings cache a prewarm may fill. The cache's own budget bounds a process's
+# postings however it fills them; the rest is left for what the queries bring.
+WARM_SHARE = 0.75
+
 
 def warm(searcher: Searcher, words: Iterable[str], budget_seconds: float) -> int:
     """Warm the caches for ``searcher`` and each of ``words`` in turn until ``budget_seconds`` of
-    this process's CPU time are spent or the postings cache is half full; the number of words
-    warmed."""
+    this process's CPU time are spent or the postings cache is ``WARM_SHARE`` full; the number of
+    words warmed."""
     started = time.process_time()
     run_search(searcher, SearchQuery(text="", per_page=20))
     view = view_for(searcher)
     done = 0
     for word in words:
         cache = postings_cache_stats()
-        if time.process_time() - started > budget_seconds or cache["bytes"] > cache["budget_bytes"] // 2:
-            break  # out of time, or half the postings cache is full: leave the rest to the queries
+        if time.process_time() - started > budget_seconds or cache["bytes"] > cache["budget_bytes"] * WARM_SHARE:
+            break  # out of time, or the postings cache is full enough: leave the rest to the queries
         parsed = parse(word)
         for q in (parsed.match, parsed.tier0, parsed.tier1, *parsed.covers):
             view.warm(q)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from search_testkit import CORPUS, index_with
 
-from search import SearchQuery, segments
+from search import SearchQuery, prewarm, segments
 
 
 @pytest.fixture
@@ -35,12 +35,12 @@ def test_a_warmed_word_is_searched_without_reading_postings(fresh, monkeypatch):
     assert reads
 
 
-def test_prewarm_stops_at_its_cpu_budget_and_at_half_the_postings_cache(fresh):
+def test_prewarm_stops_at_its_cpu_budget_and_when_the_postings_cache_is_full_enough(fresh):
     assert fresh.prewarm(["支架", "超声"], budget_seconds=0) == 0
     assert fresh.prewarm(["支架"]) == 1
     budget, used = segments._postings.budget, segments._postings.size
     try:
-        segments._postings.resize(used * 3 // 2)  # what is cached already fills more than half
+        segments._postings.resize(int(used / prewarm.WARM_SHARE) - 1)  # already past the share
         assert fresh.prewarm(["超声", "导管"]) == 0
     finally:
         segments._postings.resize(budget)
