@@ -159,7 +159,7 @@ class Config:
         self.SEARCH_INDEX_SILENT_SECONDS = int(_env("SEARCH_INDEX_SILENT_SECONDS", "604800") or 604800)
         # A gunicorn worker searches this many of the index's most frequent title words once it has
         # started (gunicorn.conf.py), so that its first users do not pay for reading postings; 0: none.
-        self.SEARCH_PREWARM_TERMS = int(_env("SEARCH_PREWARM_TERMS", "40") or 0)
+        self.SEARCH_PREWARM_TERMS = int(_env("SEARCH_PREWARM_TERMS", "500") or 0)
         # The process-wide cache of decoded postings, in MB (docs/search.md, "Cold start").
         self.SEARCH_POSTINGS_CACHE_MB = _positive_int(_env("SEARCH_POSTINGS_CACHE_MB", "128"), 128)
         # Links in mail sent by commands and workers, outside any request.

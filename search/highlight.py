@@ -7,11 +7,12 @@ Matching is done on normalised text (so a simplified query marks traditional cha
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterable
 
-from .normalise import normalise_with_offsets, original_span
+from .normalise import normalise_towards, normalise_with_offsets, original_span
 
 SNIPPET_CHARS = 120
 CONTEXT_BEFORE = 20
@@ -34,8 +35,19 @@ def needle_pattern(cjk: Iterable[str], latin: Iterable[str]) -> re.Pattern[str] 
     return re.compile("|".join(ordered))
 
 
+@functools.lru_cache(maxsize=256)
+def _needles(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Every character ``pattern`` (made by :func:`needle_pattern`) can test for besides ASCII
+    ones: the characters of its source, a superset. None for a pattern that may compare characters
+    any other way (ignoring case), which is matched on the fully normalised text."""
+    return None if pattern.flags & re.IGNORECASE else frozenset(pattern.pattern)
+
+
 def _spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:
-    normalised, offsets = normalise_with_offsets(text)
+    # Only the pieces of text whose traditional → simplified conversion could change a match are
+    # converted (normalise_towards): the spans are those of the fully normalised text.
+    needles = _needles(pattern)
+    normalised, offsets = normalise_with_offsets(text) if needles is None else normalise_towards(text, needles)
     spans: list[tuple[int, int, str]] = []
     for match in pattern.finditer(normalised):
         if match.end() == match.start():

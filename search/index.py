@@ -23,7 +23,7 @@ from whoosh.index import FileIndex, LockError
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
-from . import bulk, storage, whoosh_internals
+from . import bulk, prewarm, storage, whoosh_internals
 from .errors import IndexDamaged, IndexLocked
 from .matching import Match, NeedText, match_need
 from .merging import merge_segments
@@ -339,6 +339,10 @@ class SearchIndex:
         self._local.searcher = None
         if cached is not None:
             cached[1].close()
+
+    def prewarm(self, words: Iterable[str], budget_seconds: float = 3.0) -> int:
+        """Warm this process's caches for ``words`` within a CPU budget (``search.prewarm``)."""
+        return prewarm.warm(self._searcher(), words, budget_seconds)
 
     def frequent_words(self, field: str, number: int) -> list[str]:
         """The ``number`` most frequent words of ``field``, most frequent first (for prewarming)."""

@@ -11,7 +11,7 @@ from whoosh.searching import Searcher
 
 from .facets import count as count_facets
 from .highlight import needle_pattern, plain, snippet
-from .normalise import normalise, unchanging
+from .normalise import normalise_towards, unchanging
 from .query import ParsedQuery, filter_parts, parse
 from .schema import FACETS
 from .suggest import suggest
@@ -189,12 +189,13 @@ def _verbatim(view: View, docnum: int, runs: list[str]) -> bool:
     A run found in the stored text as it is is in its normalised text too when none of its
     characters is one that traditional → simplified conversion could change (NFKC and lower-casing
     leave CJK ideographs alone): then the whole text need not be normalised, which was most of
-    this check's cost. Anything else is decided on the normalised text, as before."""
+    this check's cost. Anything else is decided on the text normalised as far as the runs'
+    characters can tell (``normalise_towards``: the same answer as on the fully normalised text)."""
     stored = view.stored(int(docnum))
     raw = f"{stored.get('title', '')}\n{stored.get('body', '')}\n{stored.get('labels', '')}"
     if all(run in raw and unchanging(run) for run in runs):
         return True
-    text = normalise(raw)
+    text, _ = normalise_towards(raw, "".join(runs))
     return all(run in text for run in runs)
 
 

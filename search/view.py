@@ -248,6 +248,13 @@ class View:
             found = self._stats[key] = (self.searcher.idf(fieldname, text), avg)
         return found
 
+    def warm(self, q: wq.Query | None) -> None:
+        """Read what searching ``q`` reads — its terms' postings and statistics — into the caches."""
+        if q is not None:
+            self.evaluate(q)
+            for fieldname, tbytes, _, _ in self._scored_terms(q, 1.0):
+                self.statistics(fieldname, tbytes)
+
     def _scored_terms(self, q: wq.Query, boost: float) -> Iterable[tuple[str, bytes, float, bool]]:
         boost *= q.boost
         if isinstance(q, wq.Term):

@@ -25,6 +25,21 @@ def test_prewarm_searches_the_frequent_title_words(app, make, centre):
     assert prewarm(app) == 0  # the setting turns it off
 
 
+def test_prewarm_serves_a_page_of_api_items(app, make, centre):
+    listing = make.listing(centre, [make.patent(centre, title="一种冠状动脉药物洗脱支架")], title="冠状动脉支架")
+    with app.app_context():
+        indexing.apply_pending()
+    cache = app.extensions["api_item_cache"]
+    builds = cache.builds
+    assert prewarm(app, terms=3) >= 1
+    assert cache.builds == builds + 1  # the listing's item, built (and its statements compiled) once
+    with app.test_request_context():
+        from portal.listings import items
+
+        assert [item["id"] for item in items.published_items([listing.id])] == [listing.id]
+    assert cache.builds == builds + 1
+
+
 def test_a_failing_prewarm_never_stops_the_worker(app, monkeypatch, caplog):
     def broken(*args, **kwargs):
         raise OSError("disk gone")

@@ -12,6 +12,7 @@ read for the whole page in one Core query that also keeps only what is published
   ``portal.feeds.cache``;
 * the centre's code and names — a centre renamed.
 
+A listing not in the cache is read with Core queries (``item_rows``), not as ORM objects.
 The state is read before the items are built, so a change committed meanwhile leaves the entry
 under the older state: never stale, at worst one rebuild too many. What bypasses all of these (a
 patent edited straight in the database) lives at most ``API_ITEM_CACHE_SECONDS``.
@@ -25,8 +26,8 @@ from flask import Flask, current_app
 from sqlalchemy import bindparam, func, select
 
 from portal.extensions import db
-from portal.indexing import published_by_ids
-from portal.listings.serialize import listing_data, with_url
+from portal.listings.item_rows import items_by_id
+from portal.listings.serialize import with_url
 from portal.models import Listing, Organisation, SearchChange
 from portal.statecache import StateCache
 
@@ -67,7 +68,7 @@ def published_items(ids: Sequence[int]) -> list[dict]:
     found = {i: data for i in ids if i in states and (data := cache.lookup(i, states[i])) is not None}
     missing = [i for i in ids if i in states and i not in found]
     if missing:
-        for listing in published_by_ids(missing).values():
-            found[listing.id] = data = listing_data(listing)
-            cache.put(listing.id, states[listing.id], data)
+        for listing_id, data in items_by_id(missing).items():
+            found[listing_id] = data
+            cache.put(listing_id, states[listing_id], data)
     return [with_url(found[i]) for i in ids if i in found]
