@@ -336,7 +336,7 @@ class View:
             for part in self.parts:
                 part_values, part_owners, part_codes = part.leaf.facet_values(part.reader)[name]
                 mapping = np.array([index.setdefault(v, len(index)) for v in part_values] or [0], dtype=np.int32)
-                owners.append(part_owners + part.offset)
+                owners.append(part_owners.astype(np.int64) + part.offset)
                 codes.append(mapping[part_codes] if len(part_codes) else part_codes)
             # Each segment's pairs are in document order and the parts in offset order, so the
             # joined pairs are the rows of every document in turn: no sort per searcher.
@@ -345,7 +345,9 @@ class View:
             if len(owner) > 1 and not (owner[1:] >= owner[:-1]).all():  # parts out of order: sort
                 order = np.argsort(owner, kind="stable")
                 owner, code = owner[order], code[order]
-            indptr = np.zeros(self.size + 1, dtype=np.int64)
+            # Row offsets fit in int32 below 2**31 facet values: half the memory of int64, and
+            # an array per facet as long as the searcher's documents.
+            indptr = np.zeros(self.size + 1, dtype=np.int32 if len(owner) < 2**31 else np.int64)
             np.cumsum(np.bincount(owner, minlength=self.size)[: self.size], out=indptr[1:])
             found = (list(index), indptr, code)
             with self._lock:
