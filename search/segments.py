@@ -107,7 +107,7 @@ def postings_cache_stats() -> dict[str, int]:
     return {"entries": len(_postings.entries), "bytes": _postings.size, "budget_bytes": _postings.budget}
 
 
-_EMPTY_POSTINGS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+_EMPTY_POSTINGS = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 
 
 def read_postings(reader: IndexReader, fieldname: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -126,7 +126,10 @@ def read_postings(reader: IndexReader, fieldname: str, tbytes: bytes) -> tuple[n
             weight_blocks.append(np.asarray(block_weights, dtype=np.float32))
     if not id_blocks:
         return _EMPTY_POSTINGS
-    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
+    # Document numbers within a segment fit in int32 (Whoosh segments hold far fewer than 2**31
+    # documents): 8 bytes a posting with its weight instead of 12, so the same cache budget holds
+    # half as many postings again.
+    return np.concatenate(id_blocks).astype(np.int32), np.concatenate(weight_blocks)
 
 
 class Leaf:
@@ -202,7 +205,7 @@ class Leaf:
                         values.append(schema[name].from_bytes(tbytes))
                     # int32: a segment holds far fewer than 2**31 documents, and these arrays
                     # stay in memory for the segment's life (12 → 8 bytes a facet value).
-                    owners = np.concatenate(docs).astype(np.int32) if docs else np.zeros(0, dtype=np.int32)
+                    owners = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32)
                     value_codes = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
                     order = np.argsort(owners, kind="stable")  # by document, once per segment
                     facets[name] = (values, owners[order], value_codes[order])
