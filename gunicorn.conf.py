@@ -2,7 +2,8 @@
 
 Each worker, once it has loaded the app, searches the index's most frequent words
 (``portal.indexing.prewarm``, ``PORTAL_SEARCH_PREWARM_TERMS``) so that its first users do not pay
-for a cold start.
+for a cold start. When a worker exits, the listing views it counted and has not yet written are
+written (``portal.listings.views_counter``: ``atexit`` does it too; this hook is the explicit one).
 """
 
 
@@ -14,3 +15,13 @@ def post_worker_init(worker):
     app = worker.wsgi
     if isinstance(app, Flask):
         prewarm(app)
+
+
+def worker_exit(server, worker):
+    from flask import Flask
+
+    from portal.listings.views_counter import pending_views
+
+    app = worker.wsgi
+    if isinstance(app, Flask):
+        pending_views(app).flush_in_context()

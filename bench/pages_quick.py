@@ -6,6 +6,11 @@
 ``bench/search.py`` (``bench/pages.py``): Flask's test client in this process, a first pass over
 every path, then the median of 7 rounds of 200 requests per page, the pages interleaved in each
 round, as CPU time (``time.process_time``). Run it alternately in two code trees to compare them.
+
+    .venv/bin/python bench/pages_quick.py WORKDIR N --first
+
+instead measures a listing's first view in a fresh process (nothing of it cached: 300 random
+listings) and then their second view, CPU ms per request.
 """
 
 from __future__ import annotations
@@ -36,7 +41,26 @@ def main(workdir: str, n: int) -> dict:
             "load_average": round(os.getloadavg()[0], 2)}
 
 
+def first_views(workdir: str, n: int) -> dict:
+    import random
+
+    from bench.pages import _cpu_ms_per_request
+    from bench.search import bench_app, environment
+
+    os.environ.update(environment(Path(workdir)))
+    client = bench_app().test_client()
+    _cpu_ms_per_request(client, ["/_bench/hello"], 50, 0)
+    _cpu_ms_per_request(client, ["/"], 5, 0)
+    rng = random.Random(11)
+    fresh = [f"/listings/{rng.randint(1, n)}" for _ in range(300)]
+    return {"first_view_ms": round(_cpu_ms_per_request(client, fresh, 300, 0), 2),
+            "second_view_ms": round(_cpu_ms_per_request(client, fresh, 300, 0), 2),
+            "load_average": round(os.getloadavg()[0], 2)}
+
+
 if __name__ == "__main__":
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    print(json.dumps(main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 100000)))
+    args = [a for a in sys.argv[1:] if a != "--first"]
+    run = first_views if "--first" in sys.argv else main
+    print(json.dumps(run(args[0], int(args[1]) if len(args) > 1 else 100000)))

@@ -31,6 +31,15 @@ def _positive_int(value: str | None, default: int) -> int:
     return number if 1 <= number <= 1_000_000 else default
 
 
+def _seconds(value: str | None, default: float) -> float:
+    """A number of seconds ≥ 0 from the environment; the default for anything else."""
+    try:
+        number = float((value or "").strip())
+    except ValueError:
+        return default
+    return number if 0 <= number <= 86_400 else default
+
+
 def _secret_key(instance: Path) -> str:
     """Read the key from the environment, or from a file generated once under instance/.
 
@@ -100,6 +109,14 @@ class Config:
         # Serialised listings of the read API kept per process, each valid under its listing's state.
         self.API_ITEM_CACHE_SIZE = 4096
         self.API_ITEM_CACHE_SECONDS = 300
+        # A listing's page as every reader sees it, kept per process, listing and language while the
+        # listing's state holds (portal.listings.page_cache); 0 keeps none.
+        self.LISTING_PAGE_CACHE_SIZE = _positive_int(_env("LISTING_PAGE_CACHE_SIZE"), 1024)
+        self.LISTING_PAGE_CACHE_SECONDS = 300
+        # Listing page views are kept per process and written together (portal.listings.views_counter):
+        # when this many wait, or the oldest has waited this long (a killed process loses at most these).
+        self.VIEW_COUNT_FLUSH_VIEWS = _positive_int(_env("VIEW_COUNT_FLUSH_VIEWS"), 200)
+        self.VIEW_COUNT_FLUSH_SECONDS = _seconds(_env("VIEW_COUNT_FLUSH_SECONDS"), 5.0)
         self.EXCHANGE_API_RATE_LIMIT = _env("EXCHANGE_API_RATE_LIMIT", "300 per minute")
         # Public notice before a transfer priced by agreement: at least this many calendar days (DOMAIN.md §7).
         self.NOTICE_DAYS = int(_env("NOTICE_DAYS", "15"))
@@ -197,6 +214,7 @@ class TestConfig(Config):
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.SMTP_HOST = None  # never mail a real server from the tests; a test sets its own
         self.IMPORT_JOB_THREAD = False  # import jobs run when a test drains the queue, never on their own
+        self.VIEW_COUNT_FLUSH_VIEWS = 1  # each view written at once; the tests of the batching set their own
         self.BASE_URL = "http://localhost"  # the test client's host
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a hash method: fast for tests; production: scrypt
         for key, value in overrides.items():

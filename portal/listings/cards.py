@@ -126,8 +126,15 @@ def centres() -> dict[int, Centre]:
     if rows != known_rows:
         known = {row[0]: Centre(*row) for row in rows}
         _centres = (rows, known)
-    g.card_centres = known
+    g.card_centres, g.card_centre_rows = known, rows
     return known
+
+
+def centre_rows() -> tuple:
+    """The centres' rows as read for this request: part of the state of a cache of what shows
+    centre names (a centre renamed straight in the database bypasses the change log)."""
+    centres()
+    return g.card_centre_rows
 
 
 def centres_by_code() -> dict[str, Centre]:

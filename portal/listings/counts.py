@@ -29,18 +29,28 @@ def _cache() -> StateCache:
     return current_app.extensions.setdefault("listing_count_cache", StateCache(CACHE_SIZE, CACHE_SECONDS))
 
 
+def change_state(purpose: str) -> tuple | None:
+    """The change log's state token (``portal.feeds.cache.state_token``) for a cache of what
+    published listings show; None when the search index's position cannot be read (then do not
+    cache: the pages never depend on the search index)."""
+    mark = current_app.extensions.get("feed_index_mark")
+    if mark is None:
+        return None
+    try:
+        position = mark()
+    except Exception:
+        log.exception("reading the search index's position for %s", purpose)
+        return None
+    return state_token(position)
+
+
 def published_count(key: tuple, query) -> int:
     """The number of rows of ``query`` (published listings matching the filters named by ``key``)."""
-    mark = current_app.extensions.get("feed_index_mark")
 
     def count() -> int:
         return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
 
-    if mark is None:
+    state = change_state("the list's count")
+    if state is None:
         return count()
-    try:
-        position = mark()
-    except Exception:  # the list never depends on the search index: count without the cache
-        log.exception("reading the search index's position for the list's count")
-        return count()
-    return _cache().get(key, state_token(position), count)
+    return _cache().get(key, state, count)

@@ -10,6 +10,7 @@ from flask_login import current_user
 from portal.extensions import db
 from portal.listings import cards
 from portal.listings.access import can_manage_listing
+from portal.listings.page_cache import published_page, render_parts, similar_part
 from portal.listings.queries import (
     LISTING_SORTS,
     ListingFilters,
@@ -44,22 +45,27 @@ def detail(listing_id: int):
 
     Drafts and withdrawn listings are visible only to their centre's staff.
     """
-    listing = db.session.scalar(listing_page_statement(), {"listing_id": listing_id})
-    if listing is None:
-        abort(404)
-    if listing.status != "published" and not can_manage_listing(current_user, listing):
-        abort(404)
+    shown = published_page(listing_id)  # what every reader sees, kept per listing and language
+    if shown is None:
+        listing = db.session.scalar(listing_page_statement(), {"listing_id": listing_id})
+        if listing is None:
+            abort(404)
+        if listing.status != "published" and not can_manage_listing(current_user, listing):
+            abort(404)
+        parts = render_parts(listing)
+    else:
+        listing, parts = shown
     via = Via.from_args(request.args)
-    page = render_template("listings/detail.html", listing=listing, similar=similar_listings(listing),
-                           via_args=via.link_args(), held=held_open_licences(current_user, listing),
-                           held_message=held_message)
+    page = render_template("listings/detail.html", listing=listing, parts=parts,
+                           similar=similar_part(listing, similar_listings), via_args=via.link_args(),
+                           held=held_open_licences(current_user, listing), held_message=held_message)
     count_view(listing, current_user, via.channel)  # after rendering: the page never waits on it
     return page
 
 
-def similar_listings(listing: Listing, limit: int = 5) -> list[Listing]:
-    """Published listings like this one, best first (none when the search index cannot answer:
-    the page does not depend on it)."""
+def similar_listings(listing, limit: int = 5) -> list[Listing] | None:
+    """Published listings like this one, best first; None when the search index cannot answer (the
+    page does not depend on it)."""
     if listing.status != "published":
         return []
     from portal.indexing import get_index
@@ -68,7 +74,7 @@ def similar_listings(listing: Listing, limit: int = 5) -> list[Listing]:
         ids = [int(i) for i in get_index().similar(str(listing.id), limit)]
     except Exception:  # the index is a convenience here, never a reason for the page to fail
         log.exception("similar listings for %s", listing.id)
-        return []
+        return None
     return cards.cards_in_order(ids)
 
 

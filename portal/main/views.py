@@ -2,39 +2,21 @@
 
 from __future__ import annotations
 
-import functools
-
 from flask import Blueprint, current_app, redirect, render_template, request
 
 from portal.extensions import LANGUAGE_COOKIE, db
 from portal.forms import EmptyForm
-from portal.listings import cards
-from portal.listings.queries import ListingFilters, published_ids
+from portal.main.home_content import home_content
 from portal.urls import safe_next
 
 bp = Blueprint("main", __name__)
 
 
-HOME_LISTINGS = 6  # the latest listings shown on the home page, and as many open-licence ones
-
-
 @bp.get("/")
 def home():
     """What the portal is for and for whom: a search box, the latest listings and open licences,
-    and the centres, each linked to its public page."""
-    centres = list(cards.centres().values())  # in name order
-    latest_ids, open_ids = _home_queries()
-    latest = cards.cards_in_order(db.session.scalars(latest_ids))
-    open_licences = cards.cards_in_order(db.session.scalars(open_ids))
-    return render_template("main/home.html", centres=centres, latest=latest, open_licences=open_licences)
-
-
-@functools.cache
-def _home_queries():
-    """The ids of the latest listings and of the latest open licences: built once (building the
-    statements cost as much as running them)."""
-    return (published_ids(ListingFilters()).limit(HOME_LISTINGS),
-            published_ids(ListingFilters(open=True)).limit(HOME_LISTINGS))
+    and the centres, each linked to its public page (``portal.main.home_content``)."""
+    return render_template("main/home.html", content=home_content())
 
 
 @bp.post("/language")

@@ -24,6 +24,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import case, func, select
 
 from portal.extensions import db
+from portal.listings.views_counter import flush_views
 from portal.models import CHANNELS, Deal, LicenceRequest, Listing, ListingViewCount, Organisation
 from portal.timefmt import SHANGHAI
 
@@ -89,7 +90,11 @@ def utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def funnel(centres: Iterable[Organisation], start: date, end: date) -> Funnel:
-    """The funnel of ``centres`` for the days ``start`` to ``end`` (Shanghai dates, both included)."""
+    """The funnel of ``centres`` for the days ``start`` to ``end`` (Shanghai dates, both included).
+
+    This process's views not yet written are written first (``portal.listings.views_counter``);
+    other workers' are at most ``VIEW_COUNT_FLUSH_SECONDS`` behind."""
+    flush_views()
     rows = {c.id: CentreFunnel(c) for c in centres}
     ids = list(rows)
     since, until = utc_bounds(start, end)
