@@ -437,7 +437,11 @@ def query_worker(index_dir: str, queries_file: str, passes: int = 3) -> None:
     The first pass is *cold* (postings read from disk, caches empty: what a fresh worker's first
     queries cost); the later passes are *warm*. Wall-clock and CPU milliseconds per query are both
     reported: on a shared machine the CPU figures are the ones to compare."""
+    from search.segments import postings_cache_stats, set_postings_cache_mb
+
     pairs = json.loads(Path(queries_file).read_text(encoding="utf-8"))
+    if os.environ.get("PORTAL_SEARCH_POSTINGS_CACHE_MB"):  # as the portal's workers read it
+        set_postings_cache_mb(int(os.environ["PORTAL_SEARCH_POSTINGS_CACHE_MB"]))
     index = SearchIndex(index_dir)
     started = time.perf_counter()
     index.search(SearchQuery("支架"))  # opens the searcher and reads the facet values once
@@ -462,7 +466,8 @@ def query_worker(index_dir: str, queries_file: str, passes: int = 3) -> None:
     peak = peak_rss_mb(os.getpid())
     print(json.dumps({"first_ms": round(first, 1), "ms": percentiles(runs[0][0]), "no_hits": empty,
                       "cold_cpu_ms": percentiles(runs[0][1]), "warm_ms": percentiles(warm_wall),
-                      "warm_cpu_ms": percentiles(warm_cpu), "passes": passes, "peak_rss_mb": round(peak, 1)}))
+                      "warm_cpu_ms": percentiles(warm_cpu), "passes": passes, "postings_cache": postings_cache_stats(),
+                      "peak_rss_mb": round(peak, 1)}))
 
 
 def run_queries(index_dir: Path, pairs: list[tuple[str, dict]], workdir: Path) -> dict:
