@@ -12,6 +12,7 @@ documents were indexed under.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from importlib import resources
 
@@ -110,6 +111,32 @@ def analyse(text: str) -> Iterator[tuple[str, int, int]]:
         spans.extend((term, start, end) for term in word_terms(match.group()))
     spans.sort(key=lambda span: (span[1], -span[2]))
     return ((term, s, e) for term, s, e in spans if term not in STOP_WORDS)
+
+
+def term_counts(text: str) -> Counter:
+    """The terms of :func:`analyse` of already-normalised ``text``, with how often each occurs: the
+    same terms, for a rebuild, which needs no positions. The text's CJK runs go to jieba in one call
+    (joined by spaces, which jieba cuts between; the spaces come back as tokens and are dropped)
+    instead of one call per run, and nothing is sorted."""
+    counts: Counter = Counter()
+    runs = CJK_RUN.findall(text)
+    if runs:
+        tokenizer = segmenter()
+        counts.update(tokenizer.cut_for_search(" ".join(runs)))
+        del counts[" "]
+        # The longer dictionary words inside a long word, as cjk_tokens adds them (once per occurrence).
+        for word in [w for w in counts if len(w) > 4]:
+            times = counts[word]
+            for size in range(4, len(word)):
+                for offset in range(len(word) - size + 1):
+                    piece = word[offset : offset + size]
+                    if tokenizer.has_word(piece):
+                        counts[piece] += times
+    for run in WORD_RUN.findall(text):
+        counts.update(word_terms(run))
+    for word in STOP_WORDS.intersection(counts):
+        del counts[word]
+    return counts
 
 
 def bigrams(text: str) -> Iterator[tuple[str, int, int, int]]:

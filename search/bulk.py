@@ -4,12 +4,17 @@ Whoosh's ``SegmentWriter.add_document`` sends every posting of every document th
 sorting pool and then, one posting at a time, through ``add_postings``, which also reads the
 document's field length back from disk for each posting. That costs ~30 µs a posting, and a
 listing has ~380 postings (jieba words, CJK bigrams with positions, facets), so 100,000 listings
-took half an hour. Here a segment is built instead from in-memory postings lists (term → ids,
-weights, encoded values), written block by block through Whoosh's own codec objects — in larger
-blocks that read faster (:class:`search.whoosh_internals.BlockPostingsWriter`), which Whoosh reads
-like its own (the tests compare the answers of both) — at a fraction of the cost. Documents are
-analysed and written by worker processes, each producing its own segments; the caller lists them
-all in one table of contents, which makes the new generation visible in a single commit.
+took half an hour. Here a segment is built instead from in-memory postings, written block by
+block through Whoosh's own codec objects — in larger blocks that read faster
+(:class:`search.whoosh_internals.BlockPostingsWriter`), which Whoosh reads like its own (the tests
+compare the answers of both) — at a fraction of the cost. Documents are analysed and written by
+worker processes, each producing its own segments; the caller lists them all in one table of
+contents, which makes the new generation visible in a single commit.
+
+A field's postings are gathered as flat arrays in document order (term number, document,
+weight, encoded value), filled a document at a time by C loops (``extend`` over ``map``), and
+sorted into per-term lists with NumPy when the segment is written: no Python work per posting.
+What each field value indexes comes from :mod:`search.bulk_terms`.
 
 Only for a fresh generation that nobody else writes to: there are no deletions to honour and no
 existing segments to merge.
@@ -23,104 +28,91 @@ import os
 import queue
 import traceback
 from array import array
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
-from functools import lru_cache
-from operator import sub
-from pickle import dumps
+from itertools import repeat
 
+import numpy as np
 from whoosh.codec.base import Segment
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Frequency, Positions
 from whoosh.index import FileIndex
-from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from . import whoosh_internals
-from .analysis import BigramTokenizer, ChineseTokenizer, LabelBigramTokenizer, LabelTokenizer, analyse
-from .normalise import CJK_RUN, normalise
+from . import bulk_terms, whoosh_internals
+from .analysis import BigramTokenizer, ChineseTokenizer, LabelBigramTokenizer, LabelTokenizer
+from .normalise import normalise_with_offsets
 from .schema import Document, document_fields, make_schema
 
 SEGMENT_DOCS = 25_000  # documents per segment: bounds a worker's memory (~10 KB a document)
 BATCH = 250  # documents per job sent to a worker
-_FREQ_BYTES = tuple(pack_uint(n) for n in range(256))
-_ONE_POSITION: list[bytes] = []  # encoded values of a single position, by position
-
-
-def _frequency_value(freq: int) -> bytes:
-    return _FREQ_BYTES[freq] if freq < 256 else pack_uint(freq)
-
-
-def _positions_value(positions: list[int]) -> bytes:
-    # Positions.encode: the count, then the pickled deltas. Most bigrams occur once in a
-    # listing, so single positions are encoded once per process and reused.
-    if len(positions) == 1:
-        pos = positions[0]
-        if pos < 4096:
-            while len(_ONE_POSITION) <= pos:
-                _ONE_POSITION.append(pack_uint(1) + dumps([len(_ONE_POSITION)], 2))
-            return _ONE_POSITION[pos]
-        return pack_uint(1) + dumps(positions, 2)
-    return pack_uint(len(positions)) + dumps([positions[0], *map(sub, positions[1:], positions[:-1])], 2)
-
-
-def _word_frequencies(value: str):
-    """(term, frequency, encoded value) of a title/body field, as ChineseTokenizer indexes it."""
-    counts = Counter(t for t, _, _ in analyse(normalise(value)))
-    return [(term, freq, _frequency_value(freq)) for term, freq in counts.items()]
-
-
-def _bigram_positions(value: str):
-    """(term, frequency, encoded value) of the bigrams field, as BigramTokenizer indexes it:
-    the same positions as :func:`search.analysis.bigrams`, without character offsets."""
-    positions: dict[str, list[int]] = defaultdict(list)
-    base = 0
-    for match in CJK_RUN.finditer(normalise(value)):
-        run = match.group()
-        last = len(run) - 1
-        for i in range(last):
-            positions[run[i : i + 2]].append(base + i)
-        positions[run[last]].append(base + last)
-        base += last + 3
-    return [(term, len(p), _positions_value(p)) for term, p in positions.items()]
-
-
-@lru_cache(maxsize=16384)
-def _label_frequencies(value: str):
-    """:func:`_word_frequencies` of a listing's labels, each distinct text analysed once."""
-    return tuple(_word_frequencies(value))
-
-
-@lru_cache(maxsize=16384)
-def _label_bigram_positions(value: str):
-    return tuple(_bigram_positions(value))
-
-
-_ENGLISH_ANALYSER = make_schema()["english"].analyzer
-
-
-@lru_cache(maxsize=16384)
-def _english_frequencies(value: str):
-    """(term, frequency, encoded value) of the ``english`` field, as Whoosh's stemming analyser
-    indexes it; the same English labels recur, so each distinct text is analysed once."""
-    counts = Counter(token.text for token in _ENGLISH_ANALYSER(value))
-    return tuple((term, freq, _frequency_value(freq)) for term, freq in counts.items())
-
 
 # Fast paths for the analysers that produce nearly all postings; any other field goes through
-# Whoosh's own ``field.index``. Each returns (term, frequency, encoded value) per term.
-_FAST_ANALYSERS: dict[tuple[type, type], Callable[[str], object]] = {
-    (ChineseTokenizer, Frequency): _word_frequencies,
-    (LabelTokenizer, Frequency): _label_frequencies,
-    (BigramTokenizer, Positions): _bigram_positions,
-    (LabelBigramTokenizer, Positions): _label_bigram_positions,
+# Whoosh's own ``field.index`` (once per distinct value: bulk_terms.FieldTerms). Each returns
+# (terms, frequencies, encoded values, length).
+_FAST_ANALYSERS: dict[tuple[type, type], Callable[[str], tuple]] = {
+    (ChineseTokenizer, Frequency): bulk_terms.word_frequencies,
+    (LabelTokenizer, Frequency): bulk_terms.label_frequencies,
+    (BigramTokenizer, Positions): bulk_terms.bigram_positions,
+    (LabelBigramTokenizer, Positions): bulk_terms.label_bigram_positions,
 }
-_FAST_FIELDS: dict[str, Callable[[str], object]] = {"english": _english_frequencies}
-
+_FAST_FIELDS: dict[str, Callable[[str], tuple]] = {"english": bulk_terms.english_frequencies}
+_UNIQUE_FIELDS = frozenset({"doc_id", "app_numbers"})  # a value per listing: not worth remembering
+# Fields whose value is the title, a newline and the body, as document_fields makes it: the two
+# are normalised once for their own fields and for this one.
+_JOINED_FIELDS = {"bigrams": ("title", "body")}
 
 # Postings per block (the codec's default is 128): a common term is tens of blocks rather than
 # hundreds, and search/segments.py reads every block of a term at once.
 BLOCK_POSTINGS = 1024
+
+
+class _TermNumbers(dict):
+    """Term → its number in a field, numbered in order of first appearance."""
+
+    def __missing__(self, term) -> int:
+        number = self[term] = len(self)
+        return number
+
+
+class _FieldPostings:
+    """One field's postings in document order, as flat arrays."""
+
+    __slots__ = ("numbers", "terms", "docs", "weights", "values")
+
+    def __init__(self, has_values: bool):
+        self.numbers = _TermNumbers()  # term (text from the fast paths, bytes from field.index) → number
+        self.terms = array("I")  # per posting: its term's number
+        self.docs = array("I")
+        self.weights = array("f")
+        self.values: list[bytes] | None = [] if has_values else None
+
+    def add(self, docnum: int, terms, weights, values) -> None:
+        if (values is None) != (self.values is None):
+            raise ValueError("a field's postings must all have encoded values, or none")
+        self.terms.extend(map(self.numbers.__getitem__, terms))
+        self.docs.extend(repeat(docnum, len(terms)))
+        self.weights.extend(weights)
+        if values is not None:
+            self.values.extend(values)
+
+    def by_term(self):
+        """``(term bytes, ids, weights, values)`` for each term in byte order, its postings in
+        document order (as the arrays Whoosh's postings writer takes)."""
+        numbers = np.frombuffer(self.terms, dtype=np.uint32)
+        order = np.argsort(numbers, kind="stable")  # stable: each term's documents stay in order
+        docs = np.frombuffer(self.docs, dtype=np.uint32)[order]
+        weights = np.frombuffer(self.weights, dtype=np.float32)[order]
+        values = None
+        if self.values is not None:  # reordered by NumPy too, as an array of references
+            values = np.fromiter(self.values, dtype=object, count=len(self.values))[order]
+        ends = np.cumsum(np.bincount(numbers, minlength=len(self.numbers))).tolist()
+        encoded = sorted((term.encode("utf-8") if isinstance(term, str) else term, number)
+                         for term, number in self.numbers.items())
+        for tbytes, number in encoded:
+            start, end = (ends[number - 1] if number else 0), ends[number]
+            yield (tbytes, array("I", docs[start:end].tobytes()), array("f", weights[start:end].tobytes()),
+                   values[start:end].tolist() if values is not None else None)
 
 
 class SegmentBuilder:
@@ -131,22 +123,23 @@ class SegmentBuilder:
         # never used. It takes no lock: the caller holds the index's write lock.
         self.writer = whoosh_internals.unlocked_segment_writer(ix)
         self.schema = self.writer.schema
-        # field → term → (doc numbers, weights, encoded values or None when the format has none)
-        self.postings: dict[str, dict[str | bytes, tuple[array, array, list[bytes] | None]]] = defaultdict(dict)
+        self.postings: dict[str, _FieldPostings] = {}
         # field → doc number → field length as the lengths column gives it back
         self.lengths: dict[str, dict[int, int]] = defaultdict(dict)
         self.count = 0
+        self.field_terms = bulk_terms.FieldTerms()
 
     def add(self, fields: dict[str, object]) -> None:
         writer, schema = self.writer, self.schema
         perdoc, docnum = writer.perdocwriter, writer.docnum
         perdoc.start_doc(docnum)
+        normalised = _normalised_parts(fields)
         for name in sorted(n for n in fields if not n.startswith("_")):
             value = fields[name]
             if value is None:
                 continue
             field = schema[name]
-            length = self._index_field(name, field, value, docnum) if field.indexed else 0
+            length = self._index_field(name, field, value, docnum, normalised) if field.indexed else 0
             perdoc.add_field(name, field, value if field.stored else None, length)
             column = field.column_type
             if column:
@@ -155,33 +148,23 @@ class SegmentBuilder:
         writer.docnum += 1
         self.count += 1
 
-    def _index_field(self, name, field, value, docnum: int) -> int:
-        table = self.postings[name]
+    def _index_field(self, name, field, value, docnum: int, normalised: dict[str, str]) -> int:
         fmt = field.format
         fast = (_FAST_FIELDS.get(name) or _FAST_ANALYSERS.get((type(field.analyzer), type(fmt)))
                 if isinstance(value, str) else None)
-        length = 0
         if fast is not None:
+            text = normalised.get(name)
+            terms, freqs, values, length = fast(value) if text is None else fast(text, normalised=True)
             boost = fmt.field_boost
-            for term, freq, encoded in fast(value):
-                entry = table.get(term)
-                if entry is None:
-                    entry = table[term] = (array("I"), array("f"), [])
-                entry[0].append(docnum)
-                entry[1].append(freq * boost)
-                entry[2].append(encoded)
-                length += freq
+            weights = freqs if boost == 1.0 else list(map(boost.__mul__, freqs))
+        elif name in _UNIQUE_FIELDS or not isinstance(value, str):
+            terms, weights, values, length = bulk_terms.index_value(field, value)
         else:
-            has_values = fmt.fixed_value_size() != 0
-            for tbytes, freq, weight, encoded in field.index(value):  # terms as bytes: some are binary
-                entry = table.get(tbytes)
-                if entry is None:
-                    entry = table[tbytes] = (array("I"), array("f"), [] if has_values else None)
-                entry[0].append(docnum)
-                entry[1].append(weight)
-                if has_values:
-                    entry[2].append(encoded)
-                length += freq
+            terms, weights, values, length = self.field_terms(name, field, value)
+        table = self.postings.get(name)
+        if table is None:
+            table = self.postings[name] = _FieldPostings(values is not None)
+        table.add(docnum, terms, weights, values)
         if not field.scorable:
             return 0
         if length:
@@ -203,7 +186,6 @@ class SegmentBuilder:
         return writer.get_segment()
 
     def _write_field(self, fieldwriter, name: str) -> None:
-        table = self.postings[name]
         known = self.lengths.get(name)
         lengths = array("I", bytes(4 * self.count))
         for docnum, size in (known or {}).items():
@@ -211,10 +193,7 @@ class SegmentBuilder:
         limit = BLOCK_POSTINGS
         fieldwriter.start_field(name, self.schema[name])
         postwriter = whoosh_internals.block_postings_writer(fieldwriter, self.writer.codec, limit)
-        # Fast paths key terms by text, field.index by bytes (numbers and dates are binary).
-        encoded_terms = sorted((term.encode("utf-8") if isinstance(term, str) else term, term) for term in table)
-        for tbytes, term in encoded_terms:
-            ids, weights, values = table[term]
+        for tbytes, ids, weights, values in self.postings[name].by_term():
             fieldwriter.start_term(tbytes)
             total = len(ids)
             # Fill the block buffer a whole block at a time, with the statistics add_posting
@@ -236,6 +215,28 @@ class SegmentBuilder:
         if not writer.perdocwriter.is_closed:
             writer.perdocwriter.close()
         whoosh_internals.close_segment(writer)
+
+
+def _normalised_parts(fields: dict[str, object]) -> dict[str, str]:
+    """Normalised text of the fields in :data:`_JOINED_FIELDS` and of their parts, each part
+    normalised once. Normalising ``a + "\\n" + b`` gives the normalised ``a``, a newline and the
+    normalised ``b`` when both parts are folded the same way (:func:`normalise_with_offsets`
+    folds a text whose length changes character by character); otherwise the joined text is left
+    to be normalised whole."""
+    out: dict[str, str] = {}
+    for name, (first, second) in _JOINED_FIELDS.items():
+        a, b = fields.get(first, ""), fields.get(second, "")
+        if not isinstance(a, str) or not isinstance(b, str) or fields.get(name) != f"{a}\n{b}":
+            continue
+        (na, oa), (nb, ob) = normalise_with_offsets(a), normalise_with_offsets(b)
+        # Folded whole iff the joined text keeps its length (to_simplified keeps lengths).
+        whole = len(na) + len(nb) == len(a) + len(b)
+        if (oa is None and ob is None) if whole else (oa is not None and ob is not None):
+            out[name] = f"{na}\n{nb}"
+        for part, text in ((first, na), (second, nb)):
+            if part in fields:
+                out[part] = text
+    return out
 
 
 def _open(directory: str) -> FileIndex:
