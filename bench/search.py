@@ -752,7 +752,8 @@ def main() -> None:
     parser.add_argument("--publishes", type=int, default=40)
     parser.add_argument("--workdir", type=Path, help="keep the database and index here")
     parser.add_argument("--reuse", action="store_true", help="reuse --workdir's database and index")
-    parser.add_argument("--skip", default="", help="comma-separated: rebuild (fill the database only), doc-rebuild, query, api, publish")
+    parser.add_argument("--skip", default="",
+                        help="comma-separated: rebuild (fill the database only), doc-rebuild, query, api, publish")
     parser.add_argument("--pages", action="store_true",
                         help="measure the HTML pages' CPU per request instead (bench/pages.py)")
     parser.add_argument("--rounds", type=int, default=5, help="--pages: interleaved rounds")
