@@ -437,11 +437,14 @@ def query_worker(index_dir: str, queries_file: str, passes: int = 3) -> None:
     The first pass is *cold* (postings read from disk, caches empty: what a fresh worker's first
     queries cost); the later passes are *warm*. Wall-clock and CPU milliseconds per query are both
     reported: on a shared machine the CPU figures are the ones to compare."""
-    from search.segments import postings_cache_stats, set_postings_cache_mb
+    from search.segments import auto_postings_cache_mb, postings_cache_stats, set_postings_cache_mb
 
     pairs = json.loads(Path(queries_file).read_text(encoding="utf-8"))
-    if os.environ.get("PORTAL_SEARCH_POSTINGS_CACHE_MB"):  # as the portal's workers read it
-        set_postings_cache_mb(int(os.environ["PORTAL_SEARCH_POSTINGS_CACHE_MB"]))
+    from search.storage import generation_bytes
+
+    # Sized as the portal's workers size it: the setting, or else from the index's size.
+    set_postings_cache_mb(int(os.environ.get("PORTAL_SEARCH_POSTINGS_CACHE_MB") or 0)
+                          or auto_postings_cache_mb(generation_bytes(index_dir)))
     index = SearchIndex(index_dir)
     started = time.perf_counter()
     index.search(SearchQuery("支架"))  # opens the searcher and reads the facet values once

@@ -178,7 +178,8 @@ class Config:
         # started (gunicorn.conf.py), so that its first users do not pay for reading postings; 0: none.
         self.SEARCH_PREWARM_TERMS = int(_env("SEARCH_PREWARM_TERMS", "500") or 0)
         # The process-wide cache of decoded postings, in MB (docs/search.md, "Cold start").
-        self.SEARCH_POSTINGS_CACHE_MB = _positive_int(_env("SEARCH_POSTINGS_CACHE_MB", "128"), 128)
+        # 0: sized from the index when a process opens it (search.segments.auto_postings_cache_mb)
+        self.SEARCH_POSTINGS_CACHE_MB = _positive_int(_env("SEARCH_POSTINGS_CACHE_MB", ""), 0)
         # Links in mail sent by commands and workers, outside any request.
         self.BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
         # Host names the portal answers to (comma-separated); unset answers any (development).

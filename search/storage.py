@@ -45,6 +45,18 @@ def read_pointer(path: str) -> str | None:
     return name
 
 
+def generation_bytes(path: str) -> int:
+    """The size on disk of the live generation's files (0 if there is none or it cannot be read)."""
+    try:
+        name = read_pointer(path)
+        if name is None:
+            return 0
+        with os.scandir(os.path.join(path, name)) as entries:
+            return sum(entry.stat().st_size for entry in entries if entry.is_file())
+    except (OSError, IndexDamaged):
+        return 0
+
+
 class _TrackingStorage(FileStorage):
     """File storage that remembers what it opened, so a failed read can close it all."""
 

@@ -24,8 +24,8 @@ from portal.extensions import db
 from portal.indexing import log as changelog
 from portal.indexing import registry
 from portal.indexing.documents import listing_document, published_by_ids, published_listings
-from search import Change, IndexDamaged, SearchIndex, move_aside_and_create
-from search.segments import POSTINGS_CACHE_MB, set_postings_cache_mb
+from search import Change, IndexDamaged, SearchIndex, move_aside_and_create, storage
+from search.segments import auto_postings_cache_mb, set_postings_cache_mb
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -60,7 +60,8 @@ def get_index(app: Flask | None = None, thorough: bool = False) -> SearchIndex:
                     log.warning("search index at %s was made by an older version of the portal: rebuilding",
                                 app.config["INDEX_DIR"])
                     rebuild(index)
-                set_postings_cache_mb(app.config.get("SEARCH_POSTINGS_CACHE_MB", POSTINGS_CACHE_MB))
+                set_postings_cache_mb(app.config.get("SEARCH_POSTINGS_CACHE_MB")
+                                      or auto_postings_cache_mb(storage.generation_bytes(index.path)))
                 app.extensions["search_index"] = index
     return index
 

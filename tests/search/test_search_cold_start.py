@@ -164,13 +164,31 @@ def test_the_quick_health_check_finds_a_truncated_segment(tmp_path):
     assert not SearchIndex(path).is_healthy(thorough=True)
 
 
-@pytest.mark.parametrize(("value", "expected"), [("64", 64), ("0", 128), ("-5", 128), ("lots", 128),
-                                                 ("9" * 40, 128), ("", 128)])
+@pytest.mark.parametrize(("value", "expected"), [("64", 64), ("0", 0), ("-5", 0), ("lots", 0),
+                                                 ("9" * 40, 0), ("", 0)])
 def test_the_cache_size_setting_falls_back_on_nonsense(tmp_path, monkeypatch, value, expected):
     from portal.config import Config
 
     monkeypatch.setenv("PORTAL_SEARCH_POSTINGS_CACHE_MB", value)
     assert expected == Config(tmp_path / "instance").SEARCH_POSTINGS_CACHE_MB
+
+
+def test_without_the_setting_the_cache_is_a_sixth_of_the_index_and_at_least_the_default(app):
+    from portal import indexing
+
+    assert segments.auto_postings_cache_mb(0) == segments.POSTINGS_CACHE_MB
+    assert segments.auto_postings_cache_mb(600 * 2**20) == segments.POSTINGS_CACHE_MB
+    assert segments.auto_postings_cache_mb(2400 * 2**20) == 400
+    assert segments.auto_postings_cache_mb(2400 * 2**20 + 1) == 401
+    app.config["SEARCH_POSTINGS_CACHE_MB"] = 0
+    app.extensions.pop("search_index", None)
+    try:
+        with app.app_context():
+            index = indexing.get_index()
+            assert storage.generation_bytes(index.path) > 0
+        assert segments.postings_cache_stats()["budget_bytes"] == segments.POSTINGS_CACHE_MB * 2**20
+    finally:
+        segments.set_postings_cache_mb(segments.POSTINGS_CACHE_MB)
 
 
 def test_a_worker_sizes_its_postings_cache_from_the_setting(app):
