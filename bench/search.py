@@ -642,10 +642,14 @@ def each_once(port: int, paths: list[str], connections: int) -> int:
     return served[0]
 
 
-def api_bench(workdir: Path, pairs: list[tuple[str, dict]], seconds: int, connections: int, rounds: int = 2) -> dict:
-    search_paths = ["/api/v1/listings?" + urllib.parse.urlencode(
+def api_paths(pairs: list[tuple[str, dict]]) -> list[str]:
+    return ["/api/v1/listings?" + urllib.parse.urlencode(
         {"q": text, **{("open" if k == "open_licence" else k): ("1" if v is True else v) for k, v in f.items()}})
         for text, f in pairs]
+
+
+def api_bench(workdir: Path, pairs: list[tuple[str, dict]], seconds: int, connections: int, rounds: int = 2) -> dict:
+    search_paths = api_paths(pairs)
     process, port = start_gunicorn(workdir, 2)
     try:
         workers = workers_of(process.pid)
@@ -694,7 +698,11 @@ def pages_bench(workdir: Path, pairs: list[tuple[str, dict]], n: int, rounds: in
 
 # ---------------------------------------------------------------- publish → searchable
 
-def publish_bench(workdir: Path, publishes: int) -> dict:
+def publish_bench(workdir: Path, publishes: int, pairs: list[tuple[str, dict]]) -> dict:
+    """Publish listings one by one through the listing operations while two gunicorn workers serve
+    the bench's search queries without pause (one connection), with ``search apply --follow``
+    applying the changes: how soon each is searchable, and the workers' peak resident memory
+    while the index changes under them (each commit gives them a new searcher to open)."""
     from portal.extensions import db
     from portal.listings.operations import ListingData, create_listing, publish_listing
     from portal.models import Organisation, SearchChange
@@ -704,6 +712,16 @@ def publish_bench(workdir: Path, publishes: int) -> dict:
     worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "portal", "search", "apply", "--follow"],
                               env=environment(workdir), cwd=ROOT, stdout=subprocess.DEVNULL)
     samples, lost = [], 0
+    searching = threading.Event()
+    searched = [0]
+
+    def search_meanwhile() -> None:
+        paths = api_paths(pairs)
+        while not searching.is_set():
+            get(port, paths[searched[0] % len(paths)])
+            searched[0] += 1
+
+    background = threading.Thread(target=search_meanwhile, daemon=True)
     try:
         app = portal_app(workdir)
         with app.app_context():
@@ -711,6 +729,7 @@ def publish_bench(workdir: Path, publishes: int) -> dict:
             rng = random.Random(11)
             for _ in range(20):  # both gunicorn workers have opened the index
                 get(port, "/api/v1/listings?q=" + urllib.parse.quote("支架"))
+            background.start()
             for i in range(publishes):
                 number, _ = application_number(9_000_000 + i, rng)
                 title, abstract, field = _device_listing(rng)
@@ -736,9 +755,14 @@ def publish_bench(workdir: Path, publishes: int) -> dict:
             changes = db.session.scalar(db.select(db.func.count(SearchChange.id)))
             db.session.remove()
             db.engine.dispose()
+        searching.set()
+        background.join()
         return {"ms": percentiles(samples), "not_searchable_within_10s": lost, "change_log_rows": changes,
+                "searches_meanwhile": searched[0],
+                "worker_peak_rss_mb": [round(peak_rss_mb(pid), 1) for pid in workers_of(process.pid)],
                 "writer": "flask search apply --follow (polls every 0.05 s)"}
     finally:
+        searching.set()
         stop(worker)
         stop(process)
 
@@ -819,7 +843,7 @@ def main() -> None:
             out["api"] = api_bench(workdir, pairs, args.duration, args.connections)
             print(json.dumps(out["api"]), file=sys.stderr, flush=True)
         if "publish" not in skip:
-            out["publish_to_searchable"] = publish_bench(workdir, args.publishes)
+            out["publish_to_searchable"] = publish_bench(workdir, args.publishes, pairs)
         out["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
         out["targets"] = TARGETS
         print(json.dumps(out, ensure_ascii=False, indent=1))

@@ -23,7 +23,7 @@ from whoosh.index import FileIndex, LockError
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
-from . import bulk, prewarm, storage, whoosh_internals
+from . import bulk, prewarm, storage, view, whoosh_internals
 from .errors import IndexDamaged, IndexLocked
 from .matching import Match, NeedText, match_need
 from .merging import merge_segments
@@ -338,7 +338,7 @@ class SearchIndex:
         cached = getattr(self._local, "searcher", None)
         self._local.searcher = None
         if cached is not None:
-            cached[1].close()
+            view.close_searcher(cached[1])
 
     def prewarm(self, words: Iterable[str], budget_seconds: float = 3.0) -> int:
         """Warm this process's caches for ``words`` within a CPU budget (``search.prewarm``)."""

@@ -79,6 +79,14 @@ class View:
         self._stats: dict[tuple[str, bytes], tuple[float, float]] = {}
         self._averages: dict[str, float] = {}
 
+    def release(self) -> None:
+        """Drop what this view computed (its searcher is being closed)."""
+        with self._lock:
+            self._cache.clear()
+            self._arrays.clear()
+            self._stats.clear()
+            self._averages.clear()
+
     def release_pages(self) -> None:
         """Drop this process's mappings of the segments' pages (``MADV_DONTNEED``).
 
@@ -356,6 +364,19 @@ class View:
 
 
 _views_lock = threading.Lock()
+
+
+def close_searcher(searcher: Searcher) -> None:
+    """Close a searcher nobody will use again and free its view's arrays now.
+
+    Left to the garbage collector, a closed searcher and its view (a cycle) wait for a full
+    collection, which the arrays' size does not trigger: a worker serving searches while the index
+    took 60 commits kept every old view and grew to 860 MB at 100,000 listings."""
+    with _views_lock:
+        view = searcher.__dict__.pop("_portal_view", None)
+    if view is not None:
+        view.release()
+    searcher.close()
 
 
 def view_for(searcher: Searcher) -> View:
