@@ -108,11 +108,12 @@ def render_parts(listing: Listing) -> Parts:
                    for name in PARTS))
 
 
-def _cache() -> StateCache:
-    cache = current_app.extensions.get("listing_page_cache")
+def _cache(name: str = "listing_page_cache") -> StateCache:
+    """This app's cache ``name`` (the pages' parts, or the similar listings' boxes), made on first use."""
+    cache = current_app.extensions.get(name)
     if cache is None:
         config = current_app.config
-        cache = current_app.extensions["listing_page_cache"] = StateCache(
+        cache = current_app.extensions[name] = StateCache(
             config["LISTING_PAGE_CACHE_SIZE"], config["LISTING_PAGE_CACHE_SECONDS"])
     return cache
 
@@ -141,15 +142,6 @@ def published_page(listing_id: int) -> tuple[PageListing, Parts] | None:
     return found
 
 
-def _similar_cache() -> StateCache:
-    cache = current_app.extensions.get("listing_similar_cache")
-    if cache is None:
-        config = current_app.config
-        cache = current_app.extensions["listing_similar_cache"] = StateCache(
-            config["LISTING_PAGE_CACHE_SIZE"], config["LISTING_PAGE_CACHE_SECONDS"])
-    return cache
-
-
 def similar_part(listing, find: Callable[[object], list | None]) -> Markup:
     """The similar listings' box (``templates/listings/_detail_similar.html``) for ``listing``, kept per
     listing and language under the change log's state token (which moves with every change to a
@@ -165,7 +157,7 @@ def similar_part(listing, find: Callable[[object], list | None]) -> Markup:
         return render(find(listing))
     key = (listing.id, str(get_locale()), request.script_root)
     state = (token, centre_rows())
-    cache = _similar_cache()
+    cache = _cache("listing_similar_cache")
     html = cache.lookup(key, state)
     if html is None:
         similar = find(listing)
