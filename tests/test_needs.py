@@ -273,6 +273,36 @@ def test_publishing_a_matching_listing_tells_the_sme_once(client, auth, app, mak
     assert len(notifications(app, sme_user, "need.new_match")) == 1
 
 
+def test_a_database_fault_delays_the_announcement_but_never_loses_it(client, auth, app, make, centre,
+                                                                   centre_staff, sme_user, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from portal.needs import matching
+
+    auth.login(sme_user.email)
+    post_need(client)
+    auth.logout()
+    real, calls = matching.announce_published, []
+
+    def down_once(listing_ids, today):
+        calls.append(list(listing_ids))
+        if len(calls) == 1:
+            raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+        return real(listing_ids, today)
+
+    monkeypatch.setattr(matching, "announce_published", down_once)
+    draft = listing(make, centre, publish=False)
+    auth.login(centre_staff.email)
+    assert post(client, f"/manage/listings/{draft.id}/publish").status_code in (302, 303)
+    assert notifications(app, sme_user, "need.new_match") == []  # the hook failed: the pass failed
+    apply_index(app)  # the writer's next pass, with nothing new in the log, calls the hook again
+    assert calls == [[draft.id], [draft.id]]
+    told = notifications(app, sme_user, "need.new_match")
+    assert len(told) == 1 and told[0].params["listing_id"] == draft.id
+    apply_index(app)
+    assert len(calls) == 2  # told: not pending any more
+
+
 def test_work_page_recommends_from_needs_and_requests(client, auth, app, make, centre, sme_user, stent):
     auth.login(sme_user.email)
     page = client.get("/work").get_data(as_text=True)

@@ -32,7 +32,9 @@ BATCH = 500
 RECORD_SECONDS = 10.0  # how often a writer with nothing new records its mark and heartbeat
 _lock = threading.Lock()
 # Called with the ids of the listings a pass has just applied, once they are searchable (the needs
-# area announces new listings to matching needs); each hook commits or rolls back on its own.
+# area announces new listings to matching needs); each hook commits or rolls back on its own. A hook
+# that raises (the database went away) keeps the ids pending: the pass fails, is backed off and
+# reported like any writer failure, and the next pass calls the hooks again with them.
 AFTER_APPLY: list = []
 
 
@@ -76,6 +78,7 @@ class WriterState:
     ahead: dict[int, int] = field(default_factory=dict)
     recorded_at: float = 0.0
     recorded_mark: int | None = None
+    unannounced: set[int] = field(default_factory=set)  # applied listings the hooks have not had
 
 
 def writer_state(app: Flask | None = None) -> WriterState:
@@ -124,8 +127,12 @@ def apply_pending(index: SearchIndex | None = None, batch: int = BATCH, merge: b
     state.ahead = {row_id: position for row_id, position in state.ahead.items() if position > recorded}
     _register(index, state, recorded, applied=bool(applied))
     if applied:
+        state.unannounced.update(touched)
+    if state.unannounced:
+        pending = sorted(state.unannounced)
         for hook in AFTER_APPLY:
-            hook(touched)
+            hook(pending)
+        state.unannounced.clear()
     return applied
 
 

@@ -17,6 +17,8 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
 from portal.extensions import db
 from portal.indexing import get_index, published_by_ids
 from portal.models import Listing, Need, NeedMatch, NeedProposal, User
@@ -119,15 +121,28 @@ def _already(need_id: int, listing_id: int) -> bool:
 
 def after_apply(listing_ids: list[int]) -> None:
     """The index writer's hook (``portal.indexing.writer.AFTER_APPLY``): its own transaction, so a
-    failure here never touches the index's progress. A concurrent writer telling the same match is
-    stopped by the unique (need, listing) row: its commit fails and nobody is told twice."""
+    failure here never touches the index's progress. A database fault is raised: the writer keeps
+    the listings and calls again on its next pass, after its backoff, so an outage delays the
+    announcement but never loses it. Any other fault is logged and the listings dropped, so one
+    bad record cannot stall the writer. A concurrent writer telling the same match is stopped by
+    the unique (need, listing) row: its commit fails, and on the retry the match is already told."""
     from portal.needs.forms import shanghai_today
 
     try:
-        if announce_published(listing_ids, shanghai_today()):
-            db.session.commit()
-        else:
-            db.session.rollback()
+        for attempt in (1, 2):
+            try:
+                if announce_published(listing_ids, shanghai_today()):
+                    db.session.commit()
+                else:
+                    db.session.rollback()
+                break
+            except IntegrityError:  # another writer told one of these first: again, skipping it
+                db.session.rollback()
+                if attempt == 2:
+                    raise
+    except DBAPIError:
+        db.session.rollback()
+        raise
     except Exception:
         db.session.rollback()
         log.exception("announcing listings %s to needs", listing_ids[:10])
