@@ -113,6 +113,8 @@ class Config:
         # listing's state holds (portal.listings.page_cache); 0 keeps none.
         self.LISTING_PAGE_CACHE_SIZE = _positive_int(_env("LISTING_PAGE_CACHE_SIZE"), 1024)
         self.LISTING_PAGE_CACHE_SECONDS = 300
+        # Result cards' HTML, kept per process by their content and language (portal.listings.card_html).
+        self.LISTING_CARD_CACHE_SIZE = _positive_int(_env("LISTING_CARD_CACHE_SIZE"), 4096)
         # Listing page views are kept per process and written together (portal.listings.views_counter):
         # when this many wait, or the oldest has waited this long (a killed process loses at most these).
         self.VIEW_COUNT_FLUSH_VIEWS = _positive_int(_env("VIEW_COUNT_FLUSH_VIEWS"), 200)

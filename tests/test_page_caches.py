@@ -149,3 +149,58 @@ def test_similar_box_follows_a_withdrawal_before_the_index_does(app, client, mak
         withdraw_listing(db.session.get(Listing, second.id), actor=None)
         db.session.commit()
     assert link not in page(client, f"/listings/{first.id}")
+
+
+# ---------------------------------------------------------------- result cards
+
+def without_cards_kept(app, client, path: str) -> str:
+    app.extensions.pop("listing_card_cache", None)
+    app.config["LISTING_CARD_CACHE_SIZE"] = 0
+    try:
+        return page(client, path)
+    finally:
+        app.config["LISTING_CARD_CACHE_SIZE"] = 4096
+
+
+def test_result_cards_are_kept_and_the_same_as_rendered(app, client, make, centre, listing):
+    from portal import indexing
+
+    with app.app_context():
+        indexing.apply_pending()
+    search = "/search?q=" + "支架"
+    for path in (search, "/listings", f"/centres/{centre.code}"):
+        first = page(client, path)
+        assert f'href="/listings/{listing.id}' in first
+        assert csrf_free(page(client, path)) == csrf_free(first)  # kept
+        assert csrf_free(without_cards_kept(app, client, path)) == csrf_free(first)  # rendered afresh
+    page(client, "/listings")
+    kept = page(client, search)
+    assert len(app.extensions["listing_card_cache"]) == 2  # with a snippet (search), without (the lists)
+    assert '<p class="mb-2 snippet">' in kept and "<mark>支架</mark>" in kept and "<!--snippet-->" not in kept
+    assert f'href="/listings/{listing.id}?via=search"' in kept
+    assert post(client, "/language", {"lang": "en", "next": "/"}).status_code == 302
+    assert "Indicative price" in page(client, "/listings")  # a card per language
+
+
+def test_result_cards_show_changes_committed_elsewhere(app, client, make, centre, listing):
+    from portal.listings.operations import withdraw_listing
+
+    assert "可降解冠状动脉支架许可" in page(client, "/listings")
+    with app.app_context():  # another worker changes what the card shows: a new key, never stale
+        db.session.get(Listing, listing.id).title = "改名的可降解支架许可"
+        db.session.commit()
+    assert "改名的可降解支架许可" in page(client, "/listings")
+    with app.app_context():
+        db.session.get(Listing, listing.id).price_yuan = Decimal("123456")
+        db.session.commit()
+    assert "123,456.00" in page(client, "/listings")
+    with app.app_context():
+        db.session.get(Organisation, centre.id).name_zh = "改名后的运营中心"
+        db.session.commit()
+    shown = page(client, "/listings")
+    assert "改名后的运营中心" in shown
+    assert "可降解冠状动脉支架许可" not in shown
+    with app.app_context():
+        withdraw_listing(db.session.get(Listing, listing.id), actor=None)
+        db.session.commit()
+    assert "改名的可降解支架许可" not in page(client, "/listings")

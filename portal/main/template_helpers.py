@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from portal import labels
 from portal.forms import EmptyForm
 from portal.listings import cards
+from portal.listings.card_html import card_html
 from portal.main import jinja_i18n
 from portal.main.nav_cache import nav_items
 from portal.permissions import can
@@ -52,6 +53,7 @@ def register(app: Flask) -> None:
         languages=(("zh_CN", "中文"), ("en", "English")),
         listing_url=cards.listing_url,
         centre_url=cards.centre_url,
+        card_html=card_html,
         nav_items=nav_items,
     )
     app.jinja_env.filters["local_time"] = local_time
