@@ -18,10 +18,11 @@ from __future__ import annotations
 import threading
 
 from cachetools import LRUCache
-from flask import current_app, render_template, request
-from flask_babel import get_locale
+from flask import current_app, request
+from flask_babel import get_locale, gettext
 from markupsafe import Markup
 
+from portal import labels
 from portal.listings.cards import Card
 
 SNIPPET = Markup("<!--snippet-->")  # noqa: S704 -- a constant; escaped text never contains "<"
@@ -34,8 +35,28 @@ def _content(card: Card) -> tuple:
             tuple(card.modes), tuple((p.id, p.display_number, p.expiry, p.open_licence) for p in card.patents))
 
 
+_strings: dict[str, dict] = {}
+
+
+def _card_strings(locale: str) -> dict:
+    """What a card says in ``locale``, translated once per process and language: four phrases and
+    the field and mode labels (a card rendered afresh looked each up per card)."""
+    found = _strings.get(locale)
+    if found is None:
+        found = _strings[locale] = {
+            "locale": locale, "open_licence": gettext("Open licence"), "price": gettext("Indicative price"),
+            "yuan": gettext("yuan"), "negotiable": gettext("negotiable"), "expiry": gettext("Expiry"),
+            "first_expiry": gettext("First expiry"),
+            "fields": {key: str(label) for key, label in labels.FIELD_LABELS.items()},
+            "modes": {key: str(label) for key, label in labels.MODE_LABELS.items()}}
+    return found
+
+
 def _render(listing, snippet, via) -> Markup:
-    html = render_template("listings/_card.html", listing=listing, snippet=snippet, card_via=via)
+    # The template alone, without Flask's context processors and signals: a card reads nothing of
+    # theirs (``listing_url``, ``centre_url`` and the filters are the environment's own).
+    template = current_app.jinja_env.get_template("listings/_card.html")
+    html = template.render(listing=listing, snippet=snippet, card_via=via, s=_card_strings(str(get_locale())))
     return Markup(html)  # noqa: S704 -- autoescaped template output
 
 
