@@ -32,7 +32,7 @@ from . import whoosh_internals
 from .schema import META_ID
 from .segments import Leaf, leaf_for
 
-TERM_SETS_BUDGET = 256  # boolean term sets kept per searcher (one byte per document each)
+TERM_SETS_BUDGET = 64  # boolean term sets kept per searcher (one byte per document each)
 BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 STATISTICS_BUDGET = 100_000  # terms whose idf a searcher keeps (~200 bytes each)
 SPARSE_RATIO = 16  # score by looking candidates up when postings outnumber them this many times
