@@ -310,54 +310,13 @@ class View:
                 self._arrays["tie"] = found
         return found
 
-    def facet_counts(self, name: str, docs: Docs, hits: np.ndarray | None = None) -> dict[str, int]:
-        """How many of ``docs`` carry each value of facet ``name`` (``hits``: ``docs``' document
-        numbers, if the caller has them)."""
-        values, indptr, codes = self._facet(name)
-        if not values:
-            return {}
-        hits = np.flatnonzero(docs) if hits is None else hits
-        # Gather the value codes of the hits' rows: O(hits), not O(every posting of the facet).
-        starts = indptr[hits]
-        lengths = indptr[hits + 1] - starts
-        total = int(lengths.sum())
-        if not total:
-            return {}
-        if total == len(hits) and int(lengths.max()) == 1:  # one value each (centre, field, …): no ragged rows
-            picked = codes[starts]
-        else:
-            firsts = np.cumsum(lengths) - lengths  # where each hit's row begins in the output
-            picked = codes[np.repeat(starts - firsts, lengths) + np.arange(total)]
-        counts = np.bincount(picked, minlength=len(values))
-        return {values[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist()}
-
-    def _facet(self, name: str) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """Facet ``name`` over the whole searcher, as rows by document: its values, ``indptr``
-        (document d's value codes are ``codes[indptr[d]:indptr[d + 1]]``) and the codes — built
-        once per searcher from the segments' cached (document, value) pairs."""
-        key = ("facet", name)
+    def kept(self, key: object, build):
+        """The array(s) kept under ``key`` for this searcher, built by ``build()`` on first use (the
+        facets' rows, :mod:`search.facets`)."""
         with self._lock:
             found = self._arrays.get(key)
         if found is None:
-            index: dict[str, int] = {}
-            owners, codes = [], []
-            for part in self.parts:
-                part_values, part_owners, part_codes = part.leaf.facet_values(part.reader)[name]
-                mapping = np.array([index.setdefault(v, len(index)) for v in part_values] or [0], dtype=np.int32)
-                owners.append(part_owners.astype(np.int64) + part.offset)
-                codes.append(mapping[part_codes] if len(part_codes) else part_codes)
-            # Each segment's pairs are in document order and the parts in offset order, so the
-            # joined pairs are the rows of every document in turn: no sort per searcher.
-            owner = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
-            code = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
-            if len(owner) > 1 and not (owner[1:] >= owner[:-1]).all():  # parts out of order: sort
-                order = np.argsort(owner, kind="stable")
-                owner, code = owner[order], code[order]
-            # Row offsets fit in int32 below 2**31 facet values: half the memory of int64, and
-            # an array per facet as long as the searcher's documents.
-            indptr = np.zeros(self.size + 1, dtype=np.int32 if len(owner) < 2**31 else np.int64)
-            np.cumsum(np.bincount(owner, minlength=self.size)[: self.size], out=indptr[1:])
-            found = (list(index), indptr, code)
+            found = build()
             with self._lock:
                 self._arrays[key] = found
         return found
