@@ -128,3 +128,20 @@ def test_the_administrator_sees_each_index(app, client, auth, admin, make, centr
     page = client.get("/admin/").get_data(as_text=True)
     section = page[page.index('id="search-indexes"'):]
     assert app.config["INDEX_DIR"] in section and "No space left on device" in section
+
+
+def test_a_writer_merges_the_small_segments_a_stopped_writer_left(app, make, centre, monkeypatch):
+    from portal.indexing import cli
+    from search.merging import MAX_SEGMENTS
+
+    with app.app_context():
+        index = indexing.get_index()
+        for i in range(MAX_SEGMENTS + 2):  # commits without a merge, as a writer stopped in a burst leaves them
+            make.listing(centre, [make.patent(centre, make.number())], title=f"支架 {i}")
+            indexing.apply_pending(index, merge=False)
+        assert index.segment_count() > MAX_SEGMENTS
+        monkeypatch.setattr(cli, "QUIET_SECONDS", 0.0)
+        follower = Follower(index, batch=100, interval=0.0)
+        follower.step()  # nothing new to apply; quiet: the segments are merged
+        assert index.segment_count() <= MAX_SEGMENTS
+        assert indexing.verify().ok

@@ -14,6 +14,7 @@ from portal.indexing import registry
 from portal.worker import run_forever
 from search import IndexLocked
 from search.bulk import default_processes
+from search.merging import MAX_SEGMENTS
 
 QUIET_SECONDS = 1.0  # --follow: merge small segments after this long without a change …
 MAX_UNMERGED = 20  # … or after this many commits without a merge
@@ -58,6 +59,11 @@ class Follower:
     def __init__(self, index, batch: int, interval: float) -> None:
         self.index, self.batch, self.interval = index, batch, interval
         self.unmerged, self.last_change, self.last_prune = 0, time.monotonic(), time.monotonic()
+        # A writer stopped in a burst of publishes leaves its small segments unmerged, and every
+        # query pays for each: at 100,000 listings, 20 of them made the search page 6 % slower
+        # (10.7–11.0 against 10.0–10.2 ms). Merge them at the first quiet moment, as after a change.
+        if index.segment_count() > MAX_SEGMENTS:
+            self.unmerged = 1
 
     def step(self) -> float:
         applied = indexing.apply_pending(self.index, batch=self.batch, merge=False)
