@@ -704,6 +704,7 @@ def publish_bench(workdir: Path, publishes: int, pairs: list[tuple[str, dict]]) 
     applying the changes: how soon each is searchable, and the workers' peak resident memory
     while the index changes under them (each commit gives them a new searcher to open)."""
     from portal.extensions import db
+    from portal.indexing.cli import QUIET_SECONDS
     from portal.listings.operations import ListingData, create_listing, publish_listing
     from portal.models import Organisation, SearchChange
     from portal.patents.operations import PatentData, upsert_patent
@@ -754,6 +755,8 @@ def publish_bench(workdir: Path, publishes: int, pairs: list[tuple[str, dict]]) 
                 time.sleep(rng.uniform(0.05, 0.3))  # publishes arrive at random moments
             changes = db.session.scalar(db.select(db.func.count(SearchChange.id)))
             db.session.remove()
+            # Leave the index as a running writer would: merged once the publishes are quiet.
+            time.sleep(QUIET_SECONDS + 1.5)
             db.engine.dispose()
         searching.set()
         background.join()
