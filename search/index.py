@@ -108,7 +108,7 @@ class SearchIndex:
             raise IndexDamaged(f"{self.path} has lost its {storage.POINTER} pointer")
         with self._lock:
             if self._opened is None or self._opened[0] != name:
-                self._opened = (name, storage.open_generation(self.path, name))
+                self._opened = storage.open_current(self.path)  # a switch meanwhile: the new one
             return self._opened[1]
 
     def is_healthy(self, thorough: bool = False) -> bool:

@@ -95,6 +95,24 @@ def open_generation(path: str, name: str) -> FileIndex:
         probe.close_opened()
 
 
+def open_current(path: str, attempts: int = 5) -> tuple[str, FileIndex]:
+    """The live generation's name and index. A rebuild that switches generations between our
+    reading the pointer and opening the generation it named removes that generation: the pointer
+    then names the new one, which is opened instead (damage is only what persists)."""
+    name = read_pointer(path)
+    for _ in range(attempts):
+        if name is None:
+            raise IndexDamaged(f"{path} has lost its {POINTER} pointer")
+        try:
+            return name, open_generation(path, name)
+        except IndexDamaged:
+            switched = read_pointer(path)
+            if switched == name:
+                raise
+            name = switched
+    raise IndexDamaged(f"{path}: the live generation kept changing while it was being opened")
+
+
 def probe_generation(path: str, name: str) -> tuple[FileIndex, _TrackingStorage]:
     """Open generation ``name`` through a storage that remembers every file it opens, so that a
     health check that fails half-way can close them all (``storage.close_opened()``)."""

@@ -224,14 +224,16 @@ def test_writer_killed_mid_backlog_resumes_and_verifies(app, make, centre):
                               cwd=ROOT, env=portal_env(app), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     seen = 0
     deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and writer.poll() is None:
-        if os.path.exists(os.path.join(index_dir, "CURRENT")):
-            seen = SearchIndex(index_dir).last_applied_id()
-            if seen:
-                break
-        time.sleep(0.005)
-    writer.send_signal(signal.SIGKILL)  # in the middle of the next batch
-    writer.communicate()
+    try:
+        while time.monotonic() < deadline and writer.poll() is None:
+            if os.path.exists(os.path.join(index_dir, "CURRENT")):
+                seen = SearchIndex(index_dir).last_applied_id()
+                if seen:
+                    break
+            time.sleep(0.005)
+    finally:  # even when the loop fails, no writer or pipe outlives the test
+        writer.send_signal(signal.SIGKILL)  # in the middle of the next batch
+        writer.communicate()
     assert writer.returncode == -signal.SIGKILL, "the writer finished before it could be killed"
     assert seen > 0
 

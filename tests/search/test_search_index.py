@@ -121,6 +121,26 @@ def test_rebuild_swaps_in_a_new_generation(tmp_path):
     assert sorted(ids(reader)) == ["c", "d"]
 
 
+def test_opening_while_a_rebuild_switches_generations_opens_the_new_one(tmp_path, monkeypatch):
+    import search.storage as storage
+
+    index = SearchIndex(tmp_path / "ix")
+    index.apply(upserts([make_doc("old", "导管")]))
+    first = read_pointer(str(tmp_path / "ix"))
+    index.rebuild([make_doc("a", "支架")], last_id=42)
+    index.rebuild([make_doc("b", "内窥镜")], last_id=43)  # the first generation is removed now
+    # A reader read the pointer just before the switch, and opens the generation it named.
+    real, reads = storage.read_pointer, []
+
+    def stale_once(path):
+        reads.append(path)
+        return first if len(reads) <= 3 else real(path)  # the constructor, _index and open_current
+
+    monkeypatch.setattr(storage, "read_pointer", stale_once)
+    reader = SearchIndex(tmp_path / "ix")
+    assert reader.last_applied_id() == 43 and ids(reader) == ["b"]
+
+
 def test_failed_rebuild_leaves_the_live_index_alone(tmp_path):
     index = SearchIndex(tmp_path / "ix")
     index.apply(upserts([make_doc("keep", "导管")]))
