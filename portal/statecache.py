@@ -43,6 +43,9 @@ class StateCache:
             self._size = size
             self._entries: LRUCache[Hashable, tuple[Hashable, float, Any]] = LRUCache(maxsize=max(size, 0))
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
     def lookup(self, key: Hashable, state: Hashable, default: Any = None) -> Any:
         """The value cached for ``key`` if it was built under ``state`` (and is young enough)."""
         now = self.clock()

@@ -179,18 +179,15 @@ class View:
         return out & self._live
 
     def expand(self, q: wq.MultiTerm) -> list[bytes]:
-        key = ("expand", q.__class__.__name__, q.fieldname, q.text, getattr(q, "maxdist", None))
-        with self._lock:
-            found = self._arrays.get(key)
-        if found is None:
-            found = []
-            if q.fieldname in self.schema:  # some expand to bytes, some (FuzzyTerm) to text
-                found = [t if isinstance(t, bytes) else self._to_bytes(q.fieldname, t)
-                         for t in whoosh_internals.multiterm_texts(q, self.reader)]
-                found = [t for t in found if t is not None]
-            with self._lock:
-                self._arrays[key] = found
-        return found
+        def build() -> list[bytes]:
+            if q.fieldname not in self.schema:
+                return []
+            # Some expand to bytes, some (FuzzyTerm) to text.
+            found = [t if isinstance(t, bytes) else self._to_bytes(q.fieldname, t)
+                     for t in whoosh_internals.multiterm_texts(q, self.reader)]
+            return [t for t in found if t is not None]
+
+        return self.kept(("expand", q.__class__.__name__, q.fieldname, q.text, getattr(q, "maxdist", None)), build)
 
     def union(self, found: Iterable[Docs]) -> Docs:
         out = self.empty()
@@ -284,35 +281,30 @@ class View:
 
     def column(self, name: str) -> np.ndarray:
         """A sortable column over the whole searcher (numbers as float64)."""
-        with self._lock:
-            found = self._arrays.get(("column", name))
-        if found is None:
+        def build() -> np.ndarray:
             pieces = [part.leaf.column(part.reader, name) for part in self.parts]
-            found = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float64)
-            with self._lock:
-                self._arrays[("column", name)] = found
-        return found
+            return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float64)
+
+        return self.kept(("column", name), build)
 
     def tie_order(self) -> np.ndarray:
         """The tie-breaker of every sort, by document: the ``doc_id`` as a number (listing ids
         are), read once per segment; any other ids are ranked as text, once per searcher."""
-        with self._lock:
-            found = self._arrays.get("tie")
-        if found is None:
+        def build() -> np.ndarray:
             pieces = [part.leaf.numeric_ids(part.reader) for part in self.parts]
             if all(piece is not None for piece in pieces):
-                found = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
-            else:
-                ids = self.column("doc_id")
-                found = np.empty(len(ids), dtype=np.int64)
-                found[np.argsort(ids, kind="stable")] = np.arange(len(ids))
-            with self._lock:
-                self._arrays["tie"] = found
-        return found
+                return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
+            ids = self.column("doc_id")
+            order = np.empty(len(ids), dtype=np.int64)
+            order[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+            return order
+
+        return self.kept("tie", build)
 
     def kept(self, key: object, build):
-        """The array(s) kept under ``key`` for this searcher, built by ``build()`` on first use (the
-        facets' rows, :mod:`search.facets`)."""
+        """What is kept under ``key`` for this searcher (columns, the tie order, a multi-term's
+        expansion, the facets' rows of :mod:`search.facets`), built by ``build()`` on first use
+        outside the lock: two threads missing together both build the same value."""
         with self._lock:
             found = self._arrays.get(key)
         if found is None:

@@ -15,18 +15,15 @@ and so is every card when ``LISTING_CARD_CACHE_SIZE`` is 0 or templates auto-rel
 
 from __future__ import annotations
 
-import threading
-
-from cachetools import LRUCache
 from flask import current_app, request
 from flask_babel import get_locale, gettext
 from markupsafe import Markup
 
 from portal import labels
 from portal.listings.cards import Card
+from portal.statecache import StateCache
 
 SNIPPET = Markup("<!--snippet-->")  # noqa: S704 -- a constant; escaped text never contains "<"
-_lock = threading.Lock()
 
 
 def _content(card: Card) -> tuple:
@@ -68,16 +65,11 @@ def card_html(listing, snippet: Markup | None = None, via: dict | None = None) -
     if not isinstance(listing, Card) or size <= 0 or app.jinja_env.auto_reload:
         return _render(listing, snippet, via)
     cache = app.extensions.get("listing_card_cache")
-    if cache is None or cache.maxsize != size:
-        cache = app.extensions["listing_card_cache"] = LRUCache(maxsize=size)
+    if cache is None:  # the key is the card's whole content: no state, nothing ever stale
+        cache = app.extensions["listing_card_cache"] = StateCache(size, max_seconds=None)
     key = (_content(listing), str(get_locale()), request.script_root,
            tuple(sorted(via.items())) if via else None, bool(snippet))
-    with _lock:
-        html = cache.get(key)
-    if html is None:
-        html = _render(listing, SNIPPET if snippet else None, via)
-        with _lock:
-            cache[key] = html
+    html = cache.get(key, None, lambda: _render(listing, SNIPPET if snippet else None, via))
     if snippet:
         before, after = html.split(SNIPPET, 1)
         return Markup(before + snippet + after)  # noqa: S704 -- snippet is escaped HTML (search/highlight.py)
